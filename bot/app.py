@@ -1,0 +1,58 @@
+"""The Bolt app: one factory for HTTP mode and Socket Mode."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncRateLimitErrorRetryHandler,
+    AsyncServerErrorRetryHandler,
+)
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.runtime import Runtime
+from commands import checkin, events, home, progress
+
+log = logging.getLogger(__name__)
+
+SLACK_TIMEOUT_SECONDS = 10
+RATE_LIMIT_RETRIES = 5
+SERVER_ERROR_RETRIES = 3
+
+
+def web_client(runtime: Runtime) -> AsyncWebClient:
+    """The Web API client. 429s wait out ``Retry-After`` and 5xx answers are retried
+    with backoff; a dropped connection is *not* retried here, because whether Slack
+    acted on the call is then unknown (the scheduled jobs decide that themselves)."""
+    return AsyncWebClient(
+        token=runtime.settings.bot_token,
+        base_url=runtime.settings.api_url,
+        timeout=SLACK_TIMEOUT_SECONDS,
+        retry_handlers=[
+            AsyncRateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES),
+            AsyncServerErrorRetryHandler(max_retry_count=SERVER_ERROR_RETRIES),
+        ],
+    )
+
+
+def create_app(runtime: Runtime) -> AsyncApp:
+    app = AsyncApp(
+        client=web_client(runtime),
+        signing_secret=runtime.settings.signing_secret or "",
+        logger=logging.getLogger("bolt"),
+    )
+    for module in (checkin, progress, events, home):
+        module.register(app, runtime)
+
+    @app.error
+    async def on_error(error: Exception, body: dict[str, Any]) -> None:
+        log.error(
+            "unhandled %s in a %s request",
+            type(error).__name__,
+            body.get("type") or body.get("command"),
+            exc_info=error,
+        )
+
+    return app

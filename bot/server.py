@@ -1,0 +1,96 @@
+"""Start-up and serving: migrate, identify the workspace, load the roster, then
+serve HTTP (``POST /slack/events``, ``GET /healthz``) or Socket Mode."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+from aiohttp import web
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.app import create_app
+from bot.roster import sync_roster
+from bot.runtime import Runtime
+from bot.settings import Settings
+from bot.weeks import Clock
+from storage.migrate import upgrade
+
+log = logging.getLogger(__name__)
+HEALTH_TIMEOUT_SECONDS = 2.0
+
+
+@dataclass
+class Huddle:
+    runtime: Runtime
+    app: AsyncApp
+    team_id: str
+
+
+async def prepare(settings: Settings, clock: Clock) -> Huddle:
+    runtime = Runtime.create(settings, clock)
+    await upgrade(runtime.engine)
+    app = create_app(runtime)
+    identity = await app.client.auth_test()
+    team_id = identity["team_id"]
+    await runtime.activities(team_id)
+    try:
+        reps = await sync_roster(runtime, app.client, team_id)
+        log.info("roster loaded: %d reps in %s", reps, settings.channel)
+    except SlackApiError as error:
+        log.warning(
+            "roster not loaded (%s); it will be on the next refresh", error.response.get("error")
+        )
+    return Huddle(runtime, app, team_id)
+
+
+def web_application(huddle: Huddle) -> web.Application:
+    application = huddle.app.web_app(path="/slack/events", port=huddle.runtime.settings.port)
+
+    async def healthz(_request: web.Request) -> web.Response:
+        try:
+            async with asyncio.timeout(HEALTH_TIMEOUT_SECONDS):
+                async with huddle.runtime.engine.connect() as connection:
+                    await connection.execute(text("SELECT 1"))
+        except (SQLAlchemyError, OSError, TimeoutError) as error:
+            return web.json_response({"ok": False, "database": type(error).__name__}, status=503)
+        return web.json_response({"ok": True})
+
+    application.router.add_get("/healthz", healthz)
+    return application
+
+
+@asynccontextmanager
+async def serving_http(huddle: Huddle, host: str, port: int) -> AsyncIterator[str]:
+    """Serve until the block exits; yields the base URL (``port=0`` picks a free port)."""
+    runner = web.AppRunner(web_application(huddle), access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, host, port)
+    await site.start()
+    bound = runner.addresses[0][1]
+    try:
+        yield f"http://{host}:{bound}"
+    finally:
+        await runner.cleanup()
+
+
+async def serve_forever(settings: Settings, clock: Clock) -> None:
+    huddle = await prepare(settings, clock)
+    try:
+        if settings.app_token:
+            handler = AsyncSocketModeHandler(huddle.app, settings.app_token)
+            log.info("Huddle is running in Socket Mode")
+            await handler.start_async()  # type: ignore[no-untyped-call]
+        else:
+            async with serving_http(huddle, "0.0.0.0", settings.port) as url:
+                log.info("Huddle is listening on %s/slack/events", url)
+                await asyncio.Event().wait()
+    finally:
+        await huddle.runtime.close()

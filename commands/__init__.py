@@ -1,0 +1,1 @@
+"""Slash-command and interaction handlers, and the pure parsers behind them."""

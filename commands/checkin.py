@@ -1,0 +1,237 @@
+"""``/logmeeting``, ``/logcall``, ``/logfollowup``, ``/logreferral``, ``/log`` and the
+buttons on their replies.
+
+Order of events for a check-in: parse, commit, acknowledge with the private reply,
+then announce to the team. The rep is told "recorded" only after the commit, and
+the channel post (a Slack round trip) happens after Slack already has its answer.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import date
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.messages import Message
+from bot.messages import checkin as messages
+from bot.messages.checkin import LOG_AGAIN_ACTION, UNDO_ACTION, Logged
+from bot.roster import known_person
+from bot.runtime import Runtime
+from commands.activities import BUILT_IN, Activity
+from commands.grammar import InvalidCheckIn, parse_checkin, split_activity, usage
+from commands.recording import CannotUndo, Outcome, logged_from, record, undo
+from storage import queries
+from storage.models import Person
+
+log = logging.getLogger(__name__)
+
+NOT_SAVED = (
+    "I couldn't save that check-in: the database isn't answering. Nothing was recorded — "
+    "please try again in a moment."
+)
+HUDDLE_KIND = "huddle"
+
+
+def _usage(runtime: Runtime, activity: Activity | None) -> str:
+    s = runtime.settings
+    return usage(activity, max_count=s.max_count, backdate_days=s.backdate_days)
+
+
+async def announce(
+    runtime: Runtime, client: AsyncWebClient, person: Person, logged: Logged, outcome: Outcome
+) -> None:
+    """Post the team's line (in today's huddle thread when there is one) and remember
+    where, so an undo can strike it through. Failures are logged, not shown: the
+    check-in itself is safe and the rep already has their receipt."""
+    channel = runtime.settings.channel
+    today = runtime.today()
+    message = messages.announcement(person.display_name, logged, outcome.progress, today)
+    try:
+        async with runtime.sessions() as session:
+            board = await queries.sent_entry(
+                session, person.team_id, HUDDLE_KIND, channel, today.isoformat()
+            )
+        posted = await client.chat_postMessage(
+            channel=channel, thread_ts=board.ts if board else None, **message
+        )
+        async with runtime.sessions.begin() as session:
+            await queries.set_announcement(
+                session, outcome.checkin.id, posted["channel"], posted["ts"]
+            )
+    except (SlackApiError, SQLAlchemyError, OSError) as error:
+        log.warning("announcement of check-in %s failed: %r", outcome.checkin.id, error)
+
+
+async def _log(
+    runtime: Runtime,
+    client: AsyncWebClient,
+    body: dict[str, Any],
+    activity: Activity | None,
+    ack: AsyncAck,
+) -> None:
+    team_id, user_id = body["team_id"], body["user_id"]
+    text = body.get("text") or ""
+    person = await known_person(runtime, client, team_id, user_id, body.get("user_name", ""))
+    today = runtime.today(person.timezone)
+    settings = runtime.settings
+    try:
+        if activity is None:
+            activity, text = split_activity(text, await runtime.activities(team_id))
+        request = parse_checkin(
+            text, today=today, max_count=settings.max_count, backdate_days=settings.backdate_days
+        )
+    except InvalidCheckIn as invalid:
+        await ack(
+            response_type="ephemeral", **messages.problem(str(invalid), _usage(runtime, activity))
+        )
+        return
+    logged = Logged(user_id, activity, request.count, request.day, request.note)
+    await _record_and_reply(runtime, client, person, logged, today, ack, source="command")
+
+
+async def _record_and_reply(
+    runtime: Runtime,
+    client: AsyncWebClient,
+    person: Person,
+    logged: Logged,
+    today: date,
+    reply: Any,
+    *,
+    source: str,
+    allow_repeat: bool = False,
+    **reply_options: Any,
+) -> None:
+    try:
+        outcome = await record(runtime, person.team_id, logged, source, allow_repeat=allow_repeat)
+    except SQLAlchemyError:
+        log.exception("check-in by %s not saved", logged.user_id)
+        await reply(response_type="ephemeral", **messages.notice(NOT_SAVED), **reply_options)
+        return
+    if outcome.repeat:
+        reply_message: Message = messages.repeated(logged, outcome.progress, today)
+    else:
+        reply_message = messages.recorded(
+            logged,
+            outcome.checkin.id,
+            outcome.progress,
+            today,
+            on_roster=person.in_channel,
+            channel=runtime.settings.channel,
+        )
+    await reply(response_type="ephemeral", **reply_message, **reply_options)
+    if not outcome.repeat:
+        await announce(runtime, client, person, logged, outcome)
+
+
+def register(app: AsyncApp, runtime: Runtime) -> None:
+    def activity_command(activity: Activity) -> Any:
+        async def log_activity(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
+            await _log(runtime, client, body, activity, ack)
+
+        return log_activity
+
+    for activity in BUILT_IN:
+        app.command(activity.command)(activity_command(activity))
+
+    @app.command("/log")
+    async def log_any(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
+        await _log(runtime, client, body, None, ack)
+
+    @app.action(UNDO_ACTION)
+    async def undo_button(
+        ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient
+    ) -> None:
+        await ack()
+        team_id, user_id = body["team"]["id"], body["user"]["id"]
+        try:
+            checkin_id = int(body["actions"][0]["value"])
+            result = await undo(runtime, team_id, checkin_id, user_id)
+        except (ValueError, CannotUndo) as refusal:
+            reason = str(refusal) if isinstance(refusal, CannotUndo) else "That button is broken."
+            await respond(
+                replace_original=False, response_type="ephemeral", **messages.notice(reason)
+            )
+            return
+        except SQLAlchemyError:
+            log.exception("undo of %s failed", body["actions"][0].get("value"))
+            await respond(
+                replace_original=False,
+                **messages.notice(
+                    "I couldn't undo that: the database isn't answering. Please try again."
+                ),
+            )
+            return
+        activity = next(
+            a for a in await runtime.activities(team_id) if a.key == result.checkin.activity
+        )
+        logged = logged_from(result.checkin, activity)
+        today = runtime.today()
+        await respond(replace_original=True, **messages.undone(logged, result.progress, today))
+        checkin = result.checkin
+        if checkin.announcement_channel and checkin.announcement_ts:
+            async with runtime.sessions() as session:
+                person = await queries.get_person(session, team_id, user_id)
+            name = person.display_name if person else user_id
+            try:
+                await client.chat_update(
+                    channel=checkin.announcement_channel,
+                    ts=checkin.announcement_ts,
+                    **messages.announcement_undone(name, logged, today),
+                )
+            except SlackApiError as error:
+                log.warning("could not strike through announcement: %r", error)
+
+    @app.action(LOG_AGAIN_ACTION)
+    async def log_again_button(
+        ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient
+    ) -> None:
+        await ack()
+        team_id, user_id = body["team"]["id"], body["user"]["id"]
+        try:
+            value = json.loads(body["actions"][0]["value"])
+            activity = next(a for a in await runtime.activities(team_id) if a.key == value["a"])
+            logged = Logged(
+                value["u"],
+                activity,
+                int(value["c"]),
+                date.fromisoformat(value["d"]),
+                str(value["n"]),
+            )
+        except (ValueError, KeyError, TypeError, StopIteration):
+            await respond(replace_original=False, **messages.notice("That button is broken."))
+            return
+        if logged.user_id != user_id:
+            await respond(
+                replace_original=False, **messages.notice("You can only log for yourself.")
+            )
+            return
+        person = await known_person(runtime, client, team_id, user_id, body["user"].get("name", ""))
+        today = runtime.today(person.timezone)
+        try:
+            replay = f"{logged.count} {logged.day.isoformat()}"
+            parse_checkin(
+                replay,
+                today=today,
+                max_count=runtime.settings.max_count,
+                backdate_days=runtime.settings.backdate_days,
+            )
+        except InvalidCheckIn as invalid:
+            await respond(replace_original=False, **messages.notice(str(invalid)))
+            return
+        await _record_and_reply(
+            runtime,
+            client,
+            person,
+            logged,
+            today,
+            respond,
+            source="log-again",
+            allow_repeat=True,
+            replace_original=True,
+        )

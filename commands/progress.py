@@ -1,0 +1,66 @@
+"""``/progress [@user]``: anyone may look at any teammate; the board is public anyway."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.messages import Message
+from bot.messages.checkin import notice
+from bot.messages.progress import rep_progress
+from bot.progress import rep_week
+from bot.roster import known_person
+from bot.runtime import Runtime
+from bot.weeks import week_start
+from storage import queries
+
+MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
+HISTORY_WEEKS = 4
+
+
+def target_user(text: str, caller: str) -> str | None:
+    """Whose progress was asked for: the caller, or one escaped ``<@U…|name>`` mention."""
+    text = text.strip()
+    if not text:
+        return caller
+    match = MENTION.match(text)
+    return match[1] if match else None
+
+
+async def progress_message(
+    runtime: Runtime, client: AsyncWebClient, team_id: str, user_id: str
+) -> Message:
+    """One rep's week and their last four weeks, loaded in one round of queries."""
+    person = await known_person(runtime, client, team_id, user_id, user_id)
+    activities = await runtime.activities(team_id)
+    this_week = week_start(runtime.today(person.timezone))
+    first = this_week - timedelta(weeks=HISTORY_WEEKS)
+    async with runtime.sessions() as session:
+        data = await queries.load_weeks(session, team_id, [user_id], first, this_week)
+    weeks = [
+        rep_week(
+            user_id,
+            first + timedelta(weeks=i),
+            activities,
+            data.totals.get((user_id, first + timedelta(weeks=i)), {}),
+            data.goal_rows,
+            data.away[user_id],
+        )
+        for i in range(HISTORY_WEEKS + 1)
+    ]
+    return rep_progress(person.display_name, weeks[-1], weeks[:-1])
+
+
+def register(app: AsyncApp, runtime: Runtime) -> None:
+    @app.command("/progress")
+    async def progress(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
+        team_id = body["team_id"]
+        user_id = target_user(body.get("text") or "", body["user_id"])
+        if user_id is None:
+            await ack(**notice("Use /progress for your own week, or /progress @teammate."))
+            return
+        await ack(**await progress_message(runtime, client, team_id, user_id))

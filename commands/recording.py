@@ -1,0 +1,104 @@
+"""Recording and undoing check-ins: the transaction behind every way of logging
+(slash command, **Log it again**, the nudge's buttons, the modal)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.messages.checkin import Logged
+from bot.progress import ActivityProgress, rep_week
+from bot.runtime import Runtime
+from bot.weeks import week_start
+from commands.activities import Activity
+from storage import queries
+from storage.models import CheckIn
+
+
+@dataclass(frozen=True)
+class Outcome:
+    checkin: CheckIn
+    progress: ActivityProgress
+    repeat: bool
+    """True when nothing was stored because the same check-in was just logged."""
+
+
+async def _activity_progress(
+    session: AsyncSession, runtime: Runtime, team_id: str, logged: Logged
+) -> ActivityProgress:
+    week = week_start(logged.day)
+    data = await queries.load_weeks(session, team_id, [logged.user_id], week, week)
+    activities = await runtime.activities(team_id)
+    week_of_rep = rep_week(
+        logged.user_id,
+        week,
+        activities,
+        data.totals[(logged.user_id, week)],
+        data.goal_rows,
+        data.away[logged.user_id],
+    )
+    return week_of_rep.of(logged.activity.key)
+
+
+async def record(
+    runtime: Runtime, team_id: str, logged: Logged, source: str, *, allow_repeat: bool = False
+) -> Outcome:
+    """Store a check-in and return the rep's progress including it.
+
+    Commits before returning: a caller may tell the rep "recorded" only after this.
+    Any database error propagates, and then nothing was stored.
+    """
+    await runtime.activities(team_id)
+    candidate = CheckIn(
+        team_id=team_id,
+        user_id=logged.user_id,
+        activity=logged.activity.key,
+        count=logged.count,
+        day=logged.day,
+        note=logged.note,
+        source=source,
+        created_at=runtime.now(),
+    )
+    async with runtime.sessions.begin() as session:
+        await queries.lock_rep(session, team_id, logged.user_id)
+        previous = None if allow_repeat else await queries.find_repeat(session, candidate)
+        if previous is None:
+            session.add(candidate)
+            await session.flush()
+        progress = await _activity_progress(session, runtime, team_id, logged)
+    if previous is not None:
+        return Outcome(previous, progress, repeat=True)
+    return Outcome(candidate, progress, repeat=False)
+
+
+@dataclass(frozen=True)
+class Undone:
+    checkin: CheckIn
+    progress: ActivityProgress
+
+
+class CannotUndo(Exception):
+    """A user-facing reason the undo did not happen."""
+
+
+async def undo(runtime: Runtime, team_id: str, checkin_id: int, user_id: str) -> Undone:
+    async with runtime.sessions.begin() as session:
+        await queries.lock_rep(session, team_id, user_id)
+        checkin = await queries.get_checkin(session, team_id, checkin_id)
+        if checkin is None or checkin.user_id != user_id:
+            raise CannotUndo("You can only undo your own check-ins.")
+        if checkin.undone_at is not None:
+            raise CannotUndo("That check-in was already undone.")
+        checkin.undone_at = runtime.now()
+        await session.flush()
+        activities = await runtime.activities(team_id)
+        activity = next(a for a in activities if a.key == checkin.activity)
+        progress = await _activity_progress(
+            session, runtime, team_id, logged_from(checkin, activity)
+        )
+    return Undone(checkin, progress)
+
+
+def logged_from(checkin: CheckIn, activity: Activity) -> Logged:
+    return Logged(checkin.user_id, activity, checkin.count, checkin.day, checkin.note)

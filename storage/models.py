@@ -1,0 +1,161 @@
+"""The tables. Every row belongs to one Slack workspace (``team_id``).
+
+Times are stored in UTC; days (``CheckIn.day``, away periods) are calendar dates
+in the rep's or team's timezone, because a week is a calendar idea, not an instant.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+TEAM_DEFAULT = ""
+"""``Goal.user_id`` of the team-wide goal: an empty string rather than NULL, so the
+unique key (team, activity, user) also holds for team goals on every database."""
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Person(Base):
+    """A Slack user Huddle has seen. ``in_channel`` makes them part of the roster."""
+
+    __tablename__ = "person"
+
+    team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    display_name: Mapped[str] = mapped_column(String(255), default="")
+    timezone: Mapped[str | None] = mapped_column(String(64))
+    is_manager: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_bot: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+    in_channel: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ActivityType(Base):
+    """An activity a team tracks; the four built-ins are seeded for every team."""
+
+    __tablename__ = "activity_type"
+
+    team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    key: Mapped[str] = mapped_column(String(32), primary_key=True)
+    singular: Mapped[str] = mapped_column(String(64))
+    plural: Mapped[str] = mapped_column(String(64))
+
+
+class Goal(Base):
+    """A weekly target from week ``valid_from`` on, until a later row replaces it.
+
+    Rows are never updated, only added, so last month's hit/miss is judged against
+    last month's goal. ``user_id == TEAM_DEFAULT`` is the team's goal, anything else a
+    rep's override; ``target`` NULL switches the goal (or the override) off.
+    """
+
+    __tablename__ = "goal"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["team_id", "activity"], ["activity_type.team_id", "activity_type.key"]
+        ),
+        CheckConstraint("target > 0", name="target_positive"),
+    )
+
+    team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    activity: Mapped[str] = mapped_column(String(32), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    valid_from: Mapped[date] = mapped_column(Date, primary_key=True)
+    target: Mapped[int | None] = mapped_column(Integer)
+    updated_by: Mapped[str] = mapped_column(String(32), default="")
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class CheckIn(Base):
+    """One logged activity. Undo marks it (``undone_at``) instead of deleting it."""
+
+    __tablename__ = "checkin"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["team_id", "activity"], ["activity_type.team_id", "activity_type.key"]
+        ),
+        CheckConstraint("count > 0", name="count_positive"),
+        Index("ix_checkin_team_day", "team_id", "day"),
+        Index("ix_checkin_team_user_day", "team_id", "user_id", "day"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    user_id: Mapped[str] = mapped_column(String(32))
+    activity: Mapped[str] = mapped_column(String(32))
+    count: Mapped[int] = mapped_column(Integer)
+    day: Mapped[date] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(Text, default="")
+    source: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    undone_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    announcement_channel: Mapped[str | None] = mapped_column(String(32))
+    announcement_ts: Mapped[str | None] = mapped_column(String(32))
+
+
+class AwayPeriod(Base):
+    """Days (inclusive) a rep is out: no nudges, and goals prorated by workdays present."""
+
+    __tablename__ = "away_period"
+    __table_args__ = (
+        CheckConstraint("first_day <= last_day", name="ordered"),
+        Index("ix_away_period_team_user", "team_id", "user_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    user_id: Mapped[str] = mapped_column(String(32))
+    first_day: Mapped[date] = mapped_column(Date)
+    last_day: Mapped[date] = mapped_column(Date)
+    created_by: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class SendLedger(Base):
+    """What scheduled message was claimed, sent or lost, per recipient and period.
+
+    The unique key is the at-most-once guarantee: whoever inserts the row first owns
+    the send; everyone else sees the row and sends nothing.
+    """
+
+    __tablename__ = "send_ledger"
+    __table_args__ = (UniqueConstraint("team_id", "kind", "recipient", "period"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    kind: Mapped[str] = mapped_column(String(16))
+    recipient: Mapped[str] = mapped_column(String(32))
+    period: Mapped[str] = mapped_column(String(16))
+    state: Mapped[str] = mapped_column(String(16))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    claimed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    channel: Mapped[str | None] = mapped_column(String(32))
+    ts: Mapped[str | None] = mapped_column(String(32))
+    error: Mapped[str | None] = mapped_column(Text)
