@@ -63,8 +63,8 @@ class PostgresDatabase:
         except (OSError, asyncpg.PostgresError) as error:
             self.error = f"{type(error).__name__}: {error}"
             return
-        self.url = make_url(POSTGRES_URL).set(database=self.name).render_as_string(
-            hide_password=False
+        self.url = (
+            make_url(POSTGRES_URL).set(database=self.name).render_as_string(hide_password=False)
         )
         asyncio.run(_migrate(self.url))
 

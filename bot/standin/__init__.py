@@ -1,0 +1,48 @@
+"""Local stand-ins for Slack, shipped in the package because ``huddle demo`` runs on them.
+
+- :class:`SlackWebAPIStandIn`: Slack's Web API (what the app calls).
+- :class:`SignedSlackClient`: Slack calling the app (signed commands, clicks, events).
+"""
+
+from bot.standin.signed import AppResponse, SignedSlackClient, UserReply, sign_request
+from bot.standin.webapi import (
+    RESPONSE_URL_METHOD,
+    UPLOAD_METHOD,
+    Channel,
+    Ephemeral,
+    Fault,
+    FaultMode,
+    Message,
+    RecordedCall,
+    Rejection,
+    ResponseUrlPost,
+    SlackWebAPIStandIn,
+    UploadedFile,
+    User,
+    block_errors,
+    view_errors,
+    visible_text,
+)
+
+__all__ = [
+    "RESPONSE_URL_METHOD",
+    "UPLOAD_METHOD",
+    "AppResponse",
+    "Channel",
+    "Ephemeral",
+    "Fault",
+    "FaultMode",
+    "Message",
+    "RecordedCall",
+    "Rejection",
+    "ResponseUrlPost",
+    "SignedSlackClient",
+    "SlackWebAPIStandIn",
+    "UploadedFile",
+    "User",
+    "UserReply",
+    "block_errors",
+    "sign_request",
+    "view_errors",
+    "visible_text",
+]

@@ -1,0 +1,107 @@
+"""Fixtures: both databases, the Slack stand-in, and Huddle served over real HTTP."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.server import Huddle, prepare, serving_http
+from bot.settings import load_settings
+from bot.standin import SignedSlackClient, SlackWebAPIStandIn
+from tests.clock import FakeClock
+from tests.databases import PostgresDatabase, SqliteTemplate
+
+SIGNING_SECRET = "test-signing-secret-8f1d2a"
+BOT_TOKEN = "xoxb-test-0000-huddle-token"
+CHANNEL = "CHUDDLE01"
+TEAM_TZ = "America/New_York"
+MANAGER = "UMANAGER1"
+REPS = {"UALICE": "Alice", "UBOB": "Bob", "UCARA": "Cara"}
+# Thursday 26 Nov 2026, 10:00 in New York.
+THURSDAY_MORNING = datetime(2026, 11, 26, 10, 0, tzinfo=ZoneInfo(TEAM_TZ))
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> SqliteTemplate:
+    return SqliteTemplate(tmp_path_factory.mktemp("template"))
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresDatabase]:
+    database = PostgresDatabase()
+    yield database
+    database.drop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(
+    request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: SqliteTemplate
+) -> str:
+    if request.param == "sqlite":
+        return sqlite_template.fresh(tmp_path)
+    postgres: PostgresDatabase = request.getfixturevalue("postgres")
+    return postgres.fresh()
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(THURSDAY_MORNING)
+
+
+@pytest.fixture
+async def slack() -> AsyncIterator[SlackWebAPIStandIn]:
+    async with SlackWebAPIStandIn() as standin:
+        standin.add_user(MANAGER, "Morgan", tz=TEAM_TZ)
+        for user_id, name in REPS.items():
+            standin.add_user(user_id, name, tz=TEAM_TZ)
+        standin.add_user("UOUTSIDER", "Olive", tz="Europe/London")
+        standin.add_channel(CHANNEL, members=[MANAGER, *REPS, "UHUDDLEBOT"])
+        yield standin
+
+
+def environment(database_url: str, slack: SlackWebAPIStandIn, **overrides: str) -> dict[str, str]:
+    return {
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_URL": slack.api_url,
+        "DATABASE_URL": database_url,
+        "HUDDLE_CHANNEL": CHANNEL,
+        "HUDDLE_TIMEZONE": TEAM_TZ,
+        "HUDDLE_MANAGERS": MANAGER,
+        "HUDDLE_GOALS": "meeting=6,call=20",
+        **overrides,
+    }
+
+
+@dataclass
+class Running:
+    """Huddle served over HTTP, and the means to talk to it the way Slack does."""
+
+    huddle: Huddle
+    url: str
+    slack: SlackWebAPIStandIn
+    users: SignedSlackClient
+    clock: FakeClock
+
+
+@pytest.fixture
+async def running(
+    database_url: str, slack: SlackWebAPIStandIn, clock: FakeClock
+) -> AsyncIterator[Running]:
+    settings = load_settings(environment(database_url, slack))
+    huddle = await prepare(settings, clock)
+    try:
+        async with (
+            serving_http(huddle, "127.0.0.1", 0) as url,
+            SignedSlackClient(
+                f"{url}/slack/events", SIGNING_SECRET, team_id=slack.team_id, standin=slack
+            ) as users,
+        ):
+            yield Running(huddle, url, slack, users, clock)
+    finally:
+        await huddle.runtime.close()
