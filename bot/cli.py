@@ -5,10 +5,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import logging
 import sys
 from collections.abc import Sequence
 
 from bot import logs
+from bot.planner import DIGEST, NUDGE, SUMMARY, Plan
+from bot.sender import Report
 from bot.settings import ConfigError, Settings, load_settings, read_environment
 from bot.weeks import system_clock
 
@@ -64,6 +67,57 @@ def _db_upgrade(environ: dict[str, str]) -> int:
     return 0
 
 
+def _job(
+    environ: dict[str, str], kinds: frozenset[str], week_text: str | None, dry_run: bool
+) -> int:
+    """Run a scheduled job now, through the same planner, sender and ledger as the tick."""
+    from bot.jobs import run_due
+    from bot.planner import Force
+    from bot.server import prepare
+    from bot.weeks import parse_iso_week, week_start
+
+    settings = _settings(environ)
+    logs.configure(settings.secrets, level=logging.WARNING)
+    try:
+        week = parse_iso_week(week_text) if week_text else None
+    except ValueError as error:
+        print(f"huddle: {error}", file=sys.stderr)
+        return 2
+
+    async def run() -> int:
+        huddle = await prepare(settings, system_clock)
+        try:
+            force = Force(kinds, week or week_start(huddle.runtime.today()))
+            due, report = await run_due(
+                huddle.runtime, huddle.app.client, huddle.team_id, force=force, dry_run=dry_run
+            )
+        finally:
+            await huddle.runtime.close()
+        print(describe(due, report, dry_run=dry_run))
+        return 1 if report.failed or report.unknown else 0
+
+    return asyncio.run(run())
+
+
+def describe(due: Plan, report: Report, *, dry_run: bool) -> str:
+    """What a manual run did, or would do, in words a manager can act on."""
+    lines = []
+    if dry_run:
+        lines += [f"would send {send.key}" for send in due.sends]
+    else:
+        lines += [f"sent {key}" for key in report.sent]
+        lines += [
+            f"already in Slack, recorded as sent: {key}" for key in report.found_already_posted
+        ]
+        lines += [f"FAILED {key}: {reason}" for key, reason in report.failed]
+        lines += [f"UNKNOWN (will be checked on the next run) {key}" for key in report.unknown]
+        lines += [f"skipped {key}: another run claimed it" for key in report.lost_race]
+    lines += [f"not sent again {key}: {reason}" for key, reason in due.skipped]
+    if not due.sends and not due.skipped:
+        lines.append("Nothing is due: nobody needs this message for that week.")
+    return "\n".join(lines)
+
+
 def _demo(_environ: dict[str, str]) -> int:
     from bot.demo import run_demo
 
@@ -79,6 +133,19 @@ def parser() -> argparse.ArgumentParser:
         "run", help="serve Slack (HTTP or Socket Mode); the demo when no credentials are set"
     )
     commands.add_parser("demo", help="run a scripted demo against the local Slack stand-in")
+    nudge = commands.add_parser("nudge", help="send this week's Thursday nudges now (never twice)")
+    nudge.add_argument(
+        "--dry-run", action="store_true", help="list who would be nudged; send nothing"
+    )
+    summary = commands.add_parser(
+        "summary", help="post the week's summary and manager digests now (never twice)"
+    )
+    summary.add_argument(
+        "--week", metavar="YYYY-Www", help="the week to summarise (default: this week)"
+    )
+    summary.add_argument(
+        "--dry-run", action="store_true", help="show what would be posted; send nothing"
+    )
     db = commands.add_parser("db", help="database maintenance")
     db.add_argument(
         "action", choices=["upgrade"], help="upgrade: migrate the schema to the latest version"
@@ -89,6 +156,10 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     environ = read_environment()
+    if args.command == "nudge":
+        return _job(environ, frozenset({NUDGE}), None, args.dry_run)
+    if args.command == "summary":
+        return _job(environ, frozenset({SUMMARY, DIGEST}), args.week, args.dry_run)
     handlers = {"run": _run, "demo": _demo, "db": _db_upgrade}
     return handlers[args.command](environ)
 

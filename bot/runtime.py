@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot.board import BoardKeeper
 from bot.settings import Settings
 from bot.weeks import Clock, local_date
 from commands.activities import BUILT_IN, Activity
@@ -22,6 +23,7 @@ class Runtime:
     engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
     clock: Clock
+    boards: BoardKeeper = field(default_factory=BoardKeeper)
     _activities: dict[str, list[Activity]] = field(default_factory=dict)
 
     @classmethod

@@ -16,7 +16,9 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot import scheduler as scheduling
 from bot.app import create_app
+from bot.jobs import Ticker
 from bot.roster import sync_roster
 from bot.runtime import Runtime
 from bot.settings import Settings
@@ -83,6 +85,8 @@ async def serving_http(huddle: Huddle, host: str, port: int) -> AsyncIterator[st
 
 async def serve_forever(settings: Settings, clock: Clock) -> None:
     huddle = await prepare(settings, clock)
+    ticker = Ticker(huddle.runtime, huddle.app.client, huddle.team_id, huddle.runtime.today())
+    scheduler = scheduling.start(ticker)
     try:
         if settings.app_token:
             handler = AsyncSocketModeHandler(huddle.app, settings.app_token)
@@ -93,4 +97,5 @@ async def serve_forever(settings: Settings, clock: Clock) -> None:
                 log.info("Huddle is listening on %s/slack/events", url)
                 await asyncio.Event().wait()
     finally:
+        scheduler.shutdown(wait=False)
         await huddle.runtime.close()

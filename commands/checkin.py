@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from datetime import date
 from typing import Any
 
@@ -21,12 +22,14 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.messages import Message
 from bot.messages import checkin as messages
 from bot.messages.checkin import LOG_AGAIN_ACTION, UNDO_ACTION, Logged
+from bot.messages.weekly import NUDGE_LOG_ACTION, nudge_activity
+from bot.planner import HUDDLE
 from bot.roster import known_person
 from bot.runtime import Runtime
 from commands.activities import BUILT_IN, Activity
 from commands.grammar import InvalidCheckIn, parse_checkin, split_activity, usage
 from commands.recording import CannotUndo, Outcome, logged_from, record, undo
-from storage import queries
+from storage import ledger, queries
 from storage.models import Person
 
 log = logging.getLogger(__name__)
@@ -35,7 +38,6 @@ NOT_SAVED = (
     "I couldn't save that check-in: the database isn't answering. Nothing was recorded — "
     "please try again in a moment."
 )
-HUDDLE_KIND = "huddle"
 
 
 def _usage(runtime: Runtime, activity: Activity | None) -> str:
@@ -52,11 +54,11 @@ async def announce(
     channel = runtime.settings.channel
     today = runtime.today()
     message = messages.announcement(person.display_name, logged, outcome.progress, today)
+    board: ledger.LedgerRow | None = None
     try:
+        key = ledger.LedgerKey(HUDDLE, channel, today.isoformat())
         async with runtime.sessions() as session:
-            board = await queries.sent_entry(
-                session, person.team_id, HUDDLE_KIND, channel, today.isoformat()
-            )
+            board = await ledger.sent(session, person.team_id, key)
         posted = await client.chat_postMessage(
             channel=channel, thread_ts=board.ts if board else None, **message
         )
@@ -66,6 +68,7 @@ async def announce(
             )
     except (SlackApiError, SQLAlchemyError, OSError) as error:
         log.warning("announcement of check-in %s failed: %r", outcome.checkin.id, error)
+    await runtime.boards.refresh(runtime, client, person.team_id)
 
 
 async def _log(
@@ -186,6 +189,26 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
                 )
             except SlackApiError as error:
                 log.warning("could not strike through announcement: %r", error)
+        await runtime.boards.refresh(runtime, client, team_id)
+
+    @app.action(re.compile(rf"^{NUDGE_LOG_ACTION}:"))
+    async def nudge_log_button(
+        ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient
+    ) -> None:
+        """**Log a meeting** on the Thursday nudge: one, today, for whoever pressed it."""
+        await ack()
+        team_id, user_id = body["team"]["id"], body["user"]["id"]
+        key = nudge_activity(body["actions"][0]["action_id"])
+        activity = next((a for a in await runtime.activities(team_id) if a.key == key), None)
+        if activity is None:
+            await respond(replace_original=False, **messages.notice("That button is broken."))
+            return
+        person = await known_person(runtime, client, team_id, user_id, body["user"].get("name", ""))
+        today = runtime.today(person.timezone)
+        logged = Logged(user_id, activity, 1, today, "")
+        await _record_and_reply(
+            runtime, client, person, logged, today, respond, source="nudge", replace_original=False
+        )
 
     @app.action(LOG_AGAIN_ACTION)
     async def log_again_button(

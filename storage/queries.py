@@ -27,7 +27,6 @@ from storage.models import (
     CheckIn,
     Goal,
     Person,
-    SendLedger,
 )
 
 REPEAT_WINDOW = timedelta(seconds=30)
@@ -37,13 +36,13 @@ SEED_WEEK = date(2000, 1, 3)
 """``valid_from`` of goals seeded from configuration: a Monday before any check-in."""
 
 
-def _is_postgres(session: AsyncSession) -> bool:
+def is_postgres(session: AsyncSession) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
 
-def _insert(session: AsyncSession) -> Callable[..., Any]:
+def dialect_insert(session: AsyncSession) -> Callable[..., Any]:
     """The dialect's INSERT, which knows ON CONFLICT."""
-    return pg_insert if _is_postgres(session) else sqlite_insert
+    return pg_insert if is_postgres(session) else sqlite_insert
 
 
 async def seed_team(
@@ -55,7 +54,7 @@ async def seed_team(
 ) -> None:
     """Give a workspace the built-in activities and, the first time only, the
     configured team goals. Safe to run from several instances at once."""
-    insert = _insert(session)
+    insert = dialect_insert(session)
     await session.execute(
         insert(ActivityType)
         .values(
@@ -107,7 +106,7 @@ async def save_people(session: AsyncSession, people: Collection[Person]) -> None
     """Insert or refresh what Slack told us about users, keeping the manager flag."""
     if not people:
         return
-    insert = _insert(session)
+    insert = dialect_insert(session)
     rows = [{column: getattr(person, column) for column in _PERSON_COLUMNS} for person in people]
     statement = insert(Person).values(rows)
     refreshed = {
@@ -141,7 +140,7 @@ async def set_in_channel(
     session: AsyncSession, team_id: str, user_id: str, in_channel: bool, now: datetime
 ) -> None:
     """Membership change from an event; a stranger gets a stub the next sync fills in."""
-    insert = _insert(session)
+    insert = dialect_insert(session)
     await session.execute(
         insert(Person)
         .values(
@@ -167,7 +166,7 @@ async def lock_rep(session: AsyncSession, team_id: str, user_id: str) -> None:
 
     SQLite needs nothing: ``BEGIN IMMEDIATE`` already serialises writers.
     """
-    if _is_postgres(session):
+    if is_postgres(session):
         await session.execute(
             text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": f"{team_id}:{user_id}"}
         )
@@ -259,16 +258,11 @@ async def load_weeks(
     return data
 
 
-async def sent_entry(
-    session: AsyncSession, team_id: str, kind: str, recipient: str, period: str
-) -> SendLedger | None:
-    """The ledger row of a scheduled message, if it went out (channel and ts set)."""
-    return await session.scalar(
-        select(SendLedger).where(
-            SendLedger.team_id == team_id,
-            SendLedger.kind == kind,
-            SendLedger.recipient == recipient,
-            SendLedger.period == period,
-            SendLedger.ts.is_not(None),
-        )
+async def team_people(session: AsyncSession, team_id: str) -> list[Person]:
+    """Everyone who may be a rep or a manager: channel members and flagged managers."""
+    rows = await session.scalars(
+        select(Person)
+        .where(Person.team_id == team_id, (Person.in_channel) | (Person.is_manager))
+        .order_by(Person.display_name, Person.user_id)
     )
+    return list(rows)

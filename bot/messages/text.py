@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date
 
 from bot.progress import ActivityProgress
@@ -48,3 +49,31 @@ def progress_phrase(p: ActivityProgress) -> str:
     if p.left:
         return f"{done} · {p.left} to go"
     return f"{done} · goal met ✅"
+
+
+SECTION_TEXT_LIMIT = 3000
+"""Slack's limit on a section block's text."""
+
+
+def pack_lines(
+    lines: Iterable[str], limit: int = SECTION_TEXT_LIMIT, sep: str = "\n"
+) -> list[list[str]]:
+    """Group ``lines``, in order, so each group joined with ``sep`` fits in ``limit``
+    characters (one section block each). A single line longer than ``limit`` is cut
+    short with an ellipsis rather than breaking Slack's limit."""
+    groups: list[list[str]] = []
+    current: list[str] = []
+    size = 0
+    for line in lines:
+        if len(line) > limit:
+            line = line[: limit - 1] + "…"
+        extra = len(line) + (len(sep) if current else 0)
+        if current and size + extra > limit:
+            groups.append(current)
+            current, size = [], 0
+            extra = len(line)
+        current.append(line)
+        size += extra
+    if current:
+        groups.append(current)
+    return groups

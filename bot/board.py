@@ -1,0 +1,60 @@
+"""The daily huddle board, kept current in place as check-ins arrive."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.messages import weekly as messages
+from bot.planner import HUDDLE, rep_weeks
+from bot.state import load_state
+from bot.weeks import week_start
+from storage import ledger
+
+if TYPE_CHECKING:
+    from bot.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class BoardKeeper:
+    """Keeps today's board current as check-ins arrive.
+
+    Updates for one team never overlap: a check-in during an update marks the board
+    dirty and one more update follows, so the last one always shows the latest state.
+    """
+
+    _locks: dict[str, asyncio.Lock] = field(default_factory=dict)
+    _dirty: set[str] = field(default_factory=set)
+
+    async def refresh(self, runtime: Runtime, client: AsyncWebClient, team_id: str) -> None:
+        lock = self._locks.setdefault(team_id, asyncio.Lock())
+        self._dirty.add(team_id)
+        if lock.locked():
+            return
+        async with lock:
+            while team_id in self._dirty:
+                self._dirty.discard(team_id)
+                await self._update(runtime, client, team_id)
+
+    async def _update(self, runtime: Runtime, client: AsyncWebClient, team_id: str) -> None:
+        today = runtime.today()
+        key = ledger.LedgerKey(HUDDLE, runtime.settings.channel, today.isoformat())
+        async with runtime.sessions() as session:
+            board = await ledger.sent(session, team_id, key)
+        if board is None or board.ts is None or board.channel is None:
+            return
+        week = week_start(today)
+        state = await load_state(runtime, team_id, week, week)
+        try:
+            await client.chat_update(
+                channel=board.channel, ts=board.ts, **messages.board(today, rep_weeks(state, week))
+            )
+        except SlackApiError as error:
+            log.warning("board update failed: %s", error.response.get("error"))

@@ -1,0 +1,230 @@
+"""What ``/huddle`` answers, privately: help, the goals list, confirmations, settings.
+
+Pure builders like the rest of :mod:`bot.messages`. Names and anything else a user
+typed are escaped; user IDs from configuration or storage become ``<@U…>`` mentions,
+which in a private reply only render a name and notify nobody.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, timedelta
+
+from bot.messages import Block, Message
+from bot.messages.text import escape, pack_lines, week_label
+from bot.progress import GoalRow
+from bot.settings import Settings
+from commands.activities import Activity
+from commands.admin_grammar import USAGE, Usage
+from storage.models import TEAM_DEFAULT
+
+MAX_BLOCKS = 50
+
+
+def _section(text: str) -> Block:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
+
+
+def _context(text: str) -> Block:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": text}]}
+
+
+def _sections(lines: Iterable[str]) -> list[Block]:
+    return [_section("\n".join(group)) for group in pack_lines(lines)]
+
+
+def _usage_line(usage: Usage) -> str:
+    marker = " _(managers)_" if usage.managers_only else ""
+    return f"`{usage.syntax}` — {usage.meaning}{marker}"
+
+
+def help_message(*, is_manager: bool) -> Message:
+    """Every subcommand, the manager-only ones marked."""
+    who = (
+        "You're a manager, so you can use all of them."
+        if is_manager
+        else ("Commands marked _(managers)_ are for managers.")
+    )
+    lines = ["*Huddle commands*", *(f"• {_usage_line(u)}" for u in USAGE)]
+    logging = (
+        "Check in with `/logmeeting`, `/logcall`, `/logfollowup`, `/logreferral` or "
+        "`/log ACTIVITY`, and see a week with `/progress [@user]`."
+    )
+    return {
+        "text": "Huddle commands: " + ", ".join(dict.fromkeys(u.syntax for u in USAGE)),
+        "blocks": [*_sections(lines), _context(f"{who} {logging}")],
+    }
+
+
+def usage_text(topic: str | None) -> str:
+    """The usage lines of one subcommand (every subcommand when ``topic`` is None)."""
+    chosen = [u for u in USAGE if topic is None or u.topic == topic] or list(USAGE)
+    return "\n".join(_usage_line(u) for u in chosen)
+
+
+def command_problem(message: str, topic: str | None) -> Message:
+    """A private reply to a ``/huddle`` command that changed nothing: what is wrong,
+    then how to say it."""
+    text = f"⚠️ {escape(message)}\nNothing was changed."
+    return {
+        "text": f"{message} Nothing was changed.",
+        "blocks": [_section(text), _context(usage_text(topic))],
+    }
+
+
+def _goal_phrase(activity: Activity, target: int) -> str:
+    return activity.quantity(target)
+
+
+def _team_line(activities: Sequence[Activity], team: Mapping[str, int]) -> str:
+    set_goals = [_goal_phrase(a, team[a.key]) for a in activities if a.key in team]
+    unset = [a.plural for a in activities if a.key not in team]
+    parts = set_goals + ([f"no goal for {', '.join(unset)}"] if unset else [])
+    return " · ".join(parts) if parts else "no goals"
+
+
+def goals_list(
+    week: date,
+    activities: Sequence[Activity],
+    rows: Iterable[GoalRow],
+    names: Mapping[str, str],
+) -> Message:
+    """The team's goals and every rep's own goal in force in the week of ``week``."""
+    by_key = {a.key: a for a in activities}
+    team = {r.activity: r.target for r in rows if r.user_id == TEAM_DEFAULT and r.target}
+    own: dict[str, dict[str, int]] = {}
+    for row in rows:
+        if row.user_id != TEAM_DEFAULT and row.target and row.activity in by_key:
+            own.setdefault(row.user_id, {})[row.activity] = row.target
+    lines = [f"*Goals for the {week_label(week)}*", f"*Team:* {_team_line(activities, team)}"]
+    if own:
+        lines.append("*Reps' own goals* (instead of the team's):")
+        ordered = sorted(own, key=lambda u: (names.get(u, u).lower(), u))
+        for user_id in ordered:
+            goals = " · ".join(
+                _goal_phrase(a, own[user_id][a.key]) for a in activities if a.key in own[user_id]
+            )
+            lines.append(f"• {escape(names.get(user_id, user_id))}: {goals}")
+    else:
+        lines.append("No rep has a goal of their own; everyone has the team's.")
+    blocks = _sections(lines)[: MAX_BLOCKS - 1]
+    blocks.append(_context("Away days shrink a rep's goals to the workdays they're present."))
+    return {"text": f"Goals: {_team_line(activities, team)}", "blocks": blocks}
+
+
+def goal_changed(
+    activity: Activity,
+    target: int | None,
+    week: date,
+    *,
+    name: str | None,
+    team_target: int | None,
+) -> Message:
+    """Confirmation of ``/huddle goal``: ``name`` None is the team's goal, else one rep's
+    (``team_target`` is then the team's goal for the same activity, for comparison)."""
+    since = f"from this week ({week_label(week)}) on"
+    team = f"the team's {_goal_phrase(activity, team_target)}" if team_target else None
+    if name is None:
+        if target is None:
+            text = f"🎯 The team's {activity.singular} goal is *off* {since}."
+        else:
+            text = f"🎯 Team goal: *{_goal_phrase(activity, target)}* a week, {since}."
+    else:
+        who = escape(name)
+        if target is None:
+            follows = f"follows {team}" if team else f"has no {activity.singular} goal"
+            text = f"🎯 {who}'s own {activity.singular} goal is removed {since}: {who} {follows}."
+        else:
+            instead = f" (instead of {team})" if team else ""
+            text = (
+                f"🎯 {who}'s own goal: *{_goal_phrase(activity, target)}* a week{instead}, {since}."
+            )
+    plain = text.removeprefix("🎯 ").replace("*", "")
+    return {
+        "text": plain,
+        "blocks": [_section(text), _context("Past weeks keep the goals they had.")],
+    }
+
+
+def day_text(day: date, today: date) -> str:
+    """``Tue 1 Dec``, with the year when it is not this year's."""
+    label = day.strftime("%a %-d %b")
+    return label if day.year == today.year else f"{label} {day.year}"
+
+
+def _span(first: date, last: date, today: date) -> str:
+    if first == last:
+        return day_text(first, today)
+    return f"{day_text(first, today)} – {day_text(last, today)}"
+
+
+def away_marked(name: str | None, first: date, last: date, today: date, workdays: int) -> Message:
+    """Confirmation of ``/huddle away``; ``name`` None means the caller themself."""
+    who = "You're" if name is None else f"{escape(name)} is"
+    whose = "your" if name is None else "their"
+    days = f"{workdays} workday{'' if workdays == 1 else 's'}"
+    text = (
+        f"🌴 {who} away *{_span(first, last, today)}* ({days}). "
+        f"Nudges pause on those days, and {whose} goals for those weeks are prorated to the "
+        "workdays present."
+    )
+    return {"text": text.removeprefix("🌴 ").replace("*", ""), "blocks": [_section(text)]}
+
+
+def back_marked(
+    name: str | None,
+    shortened: Sequence[tuple[date, date]],
+    cancelled: Sequence[tuple[date, date]],
+    today: date,
+) -> Message:
+    """Confirmation of ``/huddle back``; ``name`` None means the caller themself."""
+    who = "you" if name is None else escape(name)
+    if not shortened and not cancelled:
+        text = f"{'You' if name is None else who} had no away days from today on; nothing changed."
+        return {"text": text, "blocks": [_section(text)]}
+    lines = [f"👋 Welcome back{'' if name is None else f', {who}'}! Present from today."]
+    yesterday = day_text(today - timedelta(days=1), today)
+    lines += [f"• Away {_span(f, last, today)}: now ends {yesterday}" for f, last in shortened]
+    lines += [f"• Away {_span(f, last, today)}: cancelled" for f, last in cancelled]
+    lines.append("Nudges resume, and goals are prorated only for days still marked away.")
+    return {"text": lines[0].removeprefix("👋 "), "blocks": _sections(lines)}
+
+
+def settings_view(
+    settings: Settings,
+    stored_managers: Sequence[str],
+    activities: Sequence[Activity],
+    team_goals: Mapping[str, int],
+) -> Message:
+    """What Huddle runs with. Never a token, secret or database address."""
+    huddle = str(settings.huddle_at) if settings.huddle_at else "off"
+    configured = sorted(settings.managers)
+    added = [u for u in stored_managers if u not in settings.managers]
+    managers = [f"<@{u}> (HUDDLE_MANAGERS)" for u in configured]
+    managers += [f"<@{u}> (added by command)" for u in added]
+    seeded = ", ".join(f"{key}={target}" for key, target in settings.goals.items()) or "none"
+    database = "PostgreSQL" if settings.database_url.startswith("postgresql") else "SQLite"
+    lines = [
+        "*Huddle settings*",
+        f"*Channel:* <#{settings.channel}>",
+        f"*Timezone:* {settings.timezone.key}",
+        f"*Daily huddle:* {huddle} (team timezone)",
+        f"*Thursday nudge:* {settings.nudge_at} (each rep's own timezone)",
+        f"*Friday summary:* {settings.summary_at} (team timezone)",
+        f"*Check-in limits:* counts 1–{settings.max_count}; days up to "
+        f"{settings.backdate_days} back",
+        f"*Managers:* {', '.join(managers) if managers else 'none'}",
+        f"*Team goals this week:* {_team_line(activities, team_goals)}",
+        f"*Goals source:* HUDDLE_GOALS ({seeded}) seeded the team goals the first time "
+        "Huddle saw this workspace; since then they're kept in the database and changed "
+        "with `/huddle goal`.",
+        f"*Connection:* {'Socket Mode' if settings.socket_mode else 'HTTP'} · "
+        f"*Database:* {database}",
+    ]
+    return {
+        "text": "Huddle settings",
+        "blocks": [
+            *_sections(lines),
+            _context("Settings come from the environment (.env); change them there and restart."),
+        ],
+    }

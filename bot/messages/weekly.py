@@ -1,0 +1,435 @@
+"""The scheduled posts: the daily huddle board, Thursday's nudge, Friday's summary and
+the managers' digest.
+
+Pure builders: data in, messages out, no clock and no I/O, so the board can be rebuilt
+and ``chat.update``-d in place as often as check-ins arrive. Channel posts (board and
+summary) name reps by escaped display name and never by mention: they must not ping
+anyone. Everything is packed to Slack's limits (3,000 characters a section, 50 blocks a
+message) however large the team and however long the names.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from bot.messages import Block, Message
+from bot.messages.text import SECTION_TEXT_LIMIT, escape, pack_lines
+from bot.progress import ActivityProgress, RepWeek
+from bot.weeks import WORKDAYS, week_start
+from commands.activities import BUILT_IN, Activity
+
+NUDGE_LOG_ACTION = "nudge_log"
+"""Prefix of the nudge's log buttons: ``nudge_log:<activity key>``, value = the key."""
+NUDGE_LOG_PATTERN = re.compile(rf"^{NUDGE_LOG_ACTION}:(.+)$")
+"""Matches every nudge log button (for ``app.action(...)``)."""
+
+MAX_BLOCKS = 50
+MESSAGE_TEXT_BUDGET = 10_000
+"""Most text one message's blocks may carry. Slack refuses ``chat.postMessage`` with
+``msg_blocks_too_long`` at about 12,000-13,000 characters of block text in total, a
+limit it does not document (slackapi/bolt-js#2509, #2867); 10,000 leaves headroom."""
+MAX_NAME = 80
+MINI_BAR_WIDTH = 5
+PATTERN_MISSES = 3
+PATTERN_WEEKS = 4
+_BUTTON_TEXT_LIMIT = 75
+_BUTTONS_PER_ACTIONS = 25
+_HEADER_LIMIT = 150
+
+
+@dataclass(frozen=True)
+class RepLine:
+    """One rep as the scheduled posts show them."""
+
+    user_id: str
+    name: str
+    """Display name, unescaped; builders escape and truncate it."""
+    week: RepWeek
+
+    @property
+    def label(self) -> str:
+        """The name as it may appear in mrkdwn: one line, at most 80 characters, escaped."""
+        name = " ".join(self.name.split()) or self.user_id
+        if len(name) > MAX_NAME:
+            name = name[: MAX_NAME - 1] + "…"
+        return escape(name)
+
+    @property
+    def sort_name(self) -> tuple[str, str]:
+        return (" ".join(self.name.split()).casefold(), self.user_id)
+
+
+def nudge_action_id(activity_key: str) -> str:
+    """Slack wants action_ids unique within a message, so the key rides along."""
+    return f"{NUDGE_LOG_ACTION}:{activity_key}"
+
+
+def nudge_activity(action_id: str) -> str | None:
+    """The activity key of a nudge log button, or None for any other action_id."""
+    match = NUDGE_LOG_PATTERN.match(action_id)
+    return match[1] if match else None
+
+
+# ------------------------------------------------------------------ shared pieces
+
+
+def _day(day: date) -> str:
+    return day.strftime("%a %-d %b")
+
+
+def _has_goal(p: ActivityProgress) -> bool:
+    """A goal of 0 (away the whole week) asks nothing, so it reads as no goal."""
+    return p.goal is not None and p.goal > 0
+
+
+def _goaled(week: RepWeek) -> bool:
+    return any(_has_goal(p) for p in week.progress)
+
+
+def _missed(week: RepWeek) -> tuple[ActivityProgress, ...]:
+    return tuple(p for p in week.progress if _has_goal(p) and p.left > 0)
+
+
+def _days(n: int) -> str:
+    return f"{n} day" if n == 1 else f"{n} days"
+
+
+def _mini_bar(done: int, goal: int) -> str:
+    filled = min(MINI_BAR_WIDTH, done * MINI_BAR_WIDTH // goal) if goal > 0 else MINI_BAR_WIDTH
+    return "▰" * filled + "▱" * (MINI_BAR_WIDTH - filled)
+
+
+def _header(text: str) -> Block:
+    if len(text) > _HEADER_LIMIT:
+        text = text[: _HEADER_LIMIT - 1] + "…"
+    return {"type": "header", "text": {"type": "plain_text", "text": text}}
+
+
+def _section(text: str) -> Block:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
+
+
+def _context(text: str) -> Block:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": text}]}
+
+
+def _sections(lines: Iterable[str], sep: str = "\n") -> list[Block]:
+    return [_section(sep.join(group)) for group in pack_lines(lines, SECTION_TEXT_LIMIT, sep)]
+
+
+def _activities(lines: Sequence[RepLine]) -> list[Activity]:
+    """Every activity the reps' weeks mention, in their order; the built-ins when none."""
+    seen: dict[str, Activity] = {}
+    for line in lines:
+        for p in line.week.progress:
+            seen.setdefault(p.activity.key, p.activity)
+    return list(seen.values()) or list(BUILT_IN)
+
+
+def text_size(blocks: Iterable[Block]) -> int:
+    """Characters of text in ``blocks``: what counts toward Slack's per-message budget."""
+
+    def size(node: object) -> int:
+        if isinstance(node, dict):
+            return sum(
+                len(v) if k == "text" and isinstance(v, str) else size(v) for k, v in node.items()
+            )
+        if isinstance(node, list):
+            return sum(size(item) for item in node)
+        return 0
+
+    return size(list(blocks))
+
+
+_NOTE_RESERVE = 120  # room for a "continued" note, whatever the part numbers
+
+
+def _split(
+    head: list[Block],
+    body: list[Block],
+    *,
+    title: str,
+    text: str,
+    blocks_per_message: int,
+) -> list[Message]:
+    """``head`` + ``body`` as one message, or as a parent (head and the start of the
+    body) plus thread replies labelled "(continued, part k of n)". Every message keeps
+    within ``blocks_per_message`` blocks and :data:`MESSAGE_TEXT_BUDGET` characters."""
+    limit = min(blocks_per_message, MAX_BLOCKS)
+    head_size = text_size(head)
+    if len(head) + len(body) <= limit and head_size + text_size(body) <= MESSAGE_TEXT_BUDGET:
+        return [{"text": text, "blocks": head + body}]
+    if limit < len(head) + 1 or limit < 2:
+        raise ValueError(f"blocks_per_message={blocks_per_message} cannot hold the header")
+
+    chunks: list[list[Block]] = [[]]
+    room, budget = limit - len(head) - 1, MESSAGE_TEXT_BUDGET - head_size - _NOTE_RESERVE
+    for block in body:
+        size = text_size([block])
+        movable = bool(chunks[-1]) or len(chunks) == 1  # a reply always takes one block
+        if movable and (room <= 0 or size > budget):
+            chunks.append([])
+            room, budget = limit - 1, MESSAGE_TEXT_BUDGET - _NOTE_RESERVE
+        chunks[-1].append(block)
+        room, budget = room - 1, budget - size
+
+    total = len(chunks)
+    messages: list[Message] = [
+        {
+            "text": f"{text} (part 1 of {total}, continued in the thread)",
+            "blocks": [*head, *chunks[0], _context(f"Continued in the thread: part 1 of {total}.")],
+        }
+    ]
+    for k, chunk in enumerate(chunks[1:], start=2):
+        label = f"{title} (continued, part {k} of {total})"
+        messages.append({"text": label, "blocks": [_context(label), *chunk]})
+    return messages
+
+
+# ------------------------------------------------------------------------- board
+
+
+def _board_line(line: RepLine) -> str:
+    parts: list[str] = []
+    for p in line.week.progress:
+        if _has_goal(p):
+            assert p.goal is not None
+            tally = f"{p.done}/{p.goal} {p.activity.plural}"
+            parts.append(f"{tally} ✅" if p.met else f"{tally} {_mini_bar(p.done, p.goal)}")
+        elif p.done:
+            parts.append(p.activity.quantity(p.done))
+    if not parts:
+        parts.append("no goal this week" if line.week.workdays_present == 0 else "nothing yet")
+    away = WORKDAYS - line.week.workdays_present
+    if away > 0:
+        parts.append(f"_away {_days(away)}_")
+    return f"*{line.label}* — " + " · ".join(parts)
+
+
+def board(day: date, lines: Sequence[RepLine]) -> Message:
+    """The daily huddle post: every rep's week to date, sorted by name.
+
+    A pure function of the data so it can be rebuilt and updated in place. A team too
+    large for one message (Slack refuses about 12,000 characters of blocks, so roughly
+    150 reps) shows the first reps by name and says how many more there are.
+    """
+    title = f"Daily huddle · {_day(day)}"
+    reps = sorted(lines, key=lambda line: line.sort_name)
+    commands = " · ".join(f"`{a.command}`" for a in _activities(reps))
+    hint = _context(
+        f"Log with {commands} (or `/log` and the activity). "
+        "Today's check-ins appear in this thread."
+    )
+    if not reps:
+        body = [_section("No reps on the board yet: join this channel to be on the team.")]
+        return {"text": f"{title}: no reps yet.", "blocks": [_header(title), *body, hint]}
+
+    rows = [_board_line(line) for line in reps]
+    budget = MESSAGE_TEXT_BUDGET - text_size([_header(title), hint]) - _NOTE_RESERVE
+    shown, used = 0, 0
+    for row in rows:
+        used += len(row) + 1
+        if used > budget:
+            break
+        shown += 1
+    body = _sections(rows[:shown])
+    if shown < len(rows):
+        body.append(
+            _context(
+                f"…and {len(rows) - shown} more reps: too many for one message. "
+                "`/progress` shows anyone's week."
+            )
+        )
+
+    with_goals = [line for line in reps if _goaled(line.week)]
+    at_goal = sum(1 for line in with_goals if not _missed(line.week))
+    text = f"{title}: {at_goal} of {len(with_goals)} reps with goals are at goal so far."
+    return {"text": text, "blocks": [_header(title), *body, hint]}
+
+
+# ------------------------------------------------------------------------- nudge
+
+
+def _log_button(activity: Activity) -> Block:
+    article = "an" if activity.singular[:1].lower() in "aeiou" else "a"
+    label = f"Log {article} {activity.singular}"
+    if len(label) > _BUTTON_TEXT_LIMIT:
+        label = label[: _BUTTON_TEXT_LIMIT - 1] + "…"
+    return {
+        "type": "button",
+        "text": {"type": "plain_text", "text": label},
+        "action_id": nudge_action_id(activity.key),
+        "value": activity.key,
+    }
+
+
+def nudge(line: RepLine, summary_label: str) -> Message:
+    """Thursday's private DM: exactly what is left per unmet goal, with log buttons."""
+    name = line.label
+    when = escape(summary_label)
+    short = _missed(line.week)
+    if not short:
+        text = f"Hi {name} — you've hit every goal this week. 🎉"
+        return {"text": text, "blocks": [_section(text)]}
+
+    intro = f"Hi {name} — to hit this week's goals before {when}:"
+    bullets = [f"• *{p.activity.quantity(p.left)}* to go ({p.done} of {p.goal})" for p in short]
+    phrases = [f"{p.activity.quantity(p.left)} to go ({p.done} of {p.goal})" for p in short]
+    blocks: list[Block] = [_section("\n".join([intro, *bullets]))]
+    away = WORKDAYS - line.week.workdays_present
+    if away > 0:
+        blocks.append(
+            _context(
+                f"You're away {_days(away)} this week, so your goals are prorated to the "
+                f"{_days(line.week.workdays_present)} you're here."
+            )
+        )
+    buttons = [_log_button(p.activity) for p in short]
+    for i in range(0, len(buttons), _BUTTONS_PER_ACTIONS):
+        blocks.append({"type": "actions", "elements": buttons[i : i + _BUTTONS_PER_ACTIONS]})
+    text = f"Hi {name} — to hit this week's goals before {when}: " + "; ".join(phrases) + "."
+    return {"text": text, "blocks": blocks}
+
+
+# ----------------------------------------------------------------------- summary
+
+
+def _result_parts(week: RepWeek, *, only_missed: bool = False) -> list[str]:
+    parts: list[str] = []
+    for p in week.progress:
+        name = p.activity.plural
+        if _has_goal(p):
+            if p.left:
+                parts.append(f"{name} {p.done}/{p.goal} ({p.left} short)")
+            elif not only_missed:
+                parts.append(f"{name} {p.done}/{p.goal}")
+        elif p.done and not only_missed:
+            parts.append(f"{name} {p.done}")
+    return parts
+
+
+def _result_line(line: RepLine) -> str:
+    week = line.week
+    if not _goaled(week):
+        mark, parts = "➖", _result_parts(week) or ["no goal this week"]
+    else:
+        mark = "❌" if _missed(week) else "✅"
+        parts = _result_parts(week)
+    return f"{mark} {line.label} — " + " · ".join(parts)
+
+
+def _totals(lines: Sequence[RepLine]) -> list[str]:
+    rows: list[str] = []
+    for activity in _activities(lines):
+        done = goal = 0
+        for line in lines:
+            for p in line.week.progress:
+                if p.activity.key == activity.key:
+                    done += p.done
+                    goal += p.goal if _has_goal(p) and p.goal is not None else 0
+        label = activity.plural.capitalize()
+        if goal:
+            rows.append(f"*{label}*: {done}/{goal} · {done * 100 // goal}%")
+        elif done:
+            rows.append(f"*{label}*: {done} (no goal)")
+    return rows
+
+
+def summary(week: date, lines: Sequence[RepLine], *, blocks_per_message: int = 50) -> list[Message]:
+    """Friday's channel post: team totals, each rep against goal by share met, who was
+    away. The first message is the parent; any others belong in its thread."""
+    start = week_start(week)
+    title = f"Week of {_day(start)} — results"
+    with_goals = [line for line in lines if _goaled(line.week)]
+    hit = sum(1 for line in with_goals if not _missed(line.week))
+    if with_goals:
+        headline = f"{hit} of {len(with_goals)} reps hit every goal."
+    elif lines:
+        headline = "No goals were set this week."
+    else:
+        headline = "No reps on the team this week."
+
+    head: list[Block] = [
+        _header(title),
+        *_sections(["*Team totals*", *_totals(lines), headline] if lines else [headline]),
+    ]
+    ranked = sorted(lines, key=lambda line: (-line.week.share_met, *line.sort_name))
+    body: list[Block] = []
+    if ranked:
+        body.append({"type": "divider"})
+        body += _sections(_result_line(line) for line in ranked)
+    away = sorted(
+        (line for line in lines if line.week.workdays_present < WORKDAYS),
+        key=lambda line: line.sort_name,
+    )
+    if away:
+        names = [f"{line.label} ({_days(WORKDAYS - line.week.workdays_present)})" for line in away]
+        names[0] = f"*Away this week:* {names[0]}"
+        body += _sections(names, sep=", ")
+
+    text = f"{title}: {headline}"
+    return _split(head, body, title=title, text=text, blocks_per_message=blocks_per_message)
+
+
+# ------------------------------------------------------------------------ digest
+
+
+def digest(
+    week: date,
+    missed: Sequence[RepLine],
+    patterns: Mapping[str, int],
+    *,
+    blocks_per_message: int = 50,
+) -> list[Message]:
+    """The managers' DM: who missed which goal this week, and who of them has a pattern
+    (missed in 3 or more of the last 4 weeks) rather than a one-off.
+
+    ``patterns[user_id]`` counts the weeks missed among the last four, this one included;
+    a rep absent from it counts as missing this week only.
+    """
+    start = week_start(week)
+    title = f"Manager digest · week of {_day(start)}"
+    if not missed:
+        text = (
+            f"🎉 Nobody missed a goal in the week of {_day(start)}: every rep with a goal hit it."
+        )
+        return [{"text": text, "blocks": [_header(title), _section(text)]}]
+
+    def misses(line: RepLine) -> int:
+        return max(1, min(PATTERN_WEEKS, patterns.get(line.user_id, 1)))
+
+    def missed_line(line: RepLine) -> str:
+        what = " · ".join(_result_parts(line.week, only_missed=True)) or "a goal"
+        return f"• {line.label} — {what} · missed {misses(line)} of the last {PATTERN_WEEKS} weeks"
+
+    # Worst shortfall first within each group, so the biggest gaps lead.
+    ranked = sorted(missed, key=lambda line: (line.week.share_met, *line.sort_name))
+    pattern = [line for line in ranked if misses(line) >= PATTERN_MISSES]
+    one_off = [line for line in ranked if misses(line) < PATTERN_MISSES]
+
+    headline = (
+        f"{len(missed)} {'rep' if len(missed) == 1 else 'reps'} missed a goal this week: "
+        f"{len(pattern)} with a pattern, {len(one_off)} one-off."
+    )
+    head: list[Block] = [_header(title), _section(f"*{headline}*")]
+    body: list[Block] = [
+        {"type": "divider"},
+        *_sections(
+            [
+                "*Missed a goal this week — pattern (missed in "
+                f"{PATTERN_MISSES} or more of the last {PATTERN_WEEKS} weeks):*",
+                *([missed_line(line) for line in pattern] or ["nobody"]),
+            ]
+        ),
+        *_sections(
+            [
+                "*Missed a goal this week — one-off (one or two misses are not a pattern):*",
+                *([missed_line(line) for line in one_off] or ["nobody"]),
+            ]
+        ),
+    ]
+    text = f"{title}: {headline}"
+    return _split(head, body, title=title, text=text, blocks_per_message=blocks_per_message)

@@ -1,0 +1,34 @@
+"""Loading what the planner needs to know about a team."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+from bot.planner import Member, TeamState
+from bot.roster import is_rep
+from bot.weeks import iso_week
+from storage import ledger, queries
+
+if TYPE_CHECKING:
+    from bot.runtime import Runtime
+
+
+async def load_state(runtime: Runtime, team_id: str, first: date, last: date) -> TeamState:
+    """The planner's input in a fixed number of queries, whatever the team's size."""
+    activities = await runtime.activities(team_id)
+    periods = [iso_week(first + timedelta(weeks=i)) for i in range((last - first).days // 7 + 1)]
+    periods.append(runtime.today().isoformat())
+    managers_configured = runtime.settings.managers
+    async with runtime.sessions() as session:
+        people = await queries.team_people(session, team_id)
+        weeks = await queries.load_weeks(session, team_id, None, first, last)
+        rows = await ledger.load(session, team_id, periods)
+    reps = [
+        Member(p.user_id, p.display_name, runtime.zone(p.timezone))
+        for p in people
+        if is_rep(p, managers_configured)
+    ]
+    active_managers = {p.user_id for p in people if p.is_manager and not (p.is_bot or p.is_deleted)}
+    managers = sorted(managers_configured | active_managers)
+    return TeamState(team_id, reps, managers, activities, weeks, rows)

@@ -1,0 +1,351 @@
+"""``/huddle``: help, goals, away days, undo, managers and settings.
+
+Every answer is private (the slash command's own reply). The text is parsed by
+:mod:`commands.admin_grammar` before anything is read or written; refusals and
+mistakes change nothing. Only managers change goals, roles and settings or mark
+someone else away (SPEC, "People").
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.messages import Message
+from bot.messages import admin as replies
+from bot.messages import checkin as checkin_messages
+from bot.messages.checkin import Logged, notice
+from bot.roster import known_person
+from bot.runtime import Runtime
+from bot.weeks import week_start
+from commands.activities import Activity, resolve_activity
+from commands.admin_grammar import (
+    Away,
+    Back,
+    Help,
+    HuddleCommand,
+    InvalidCommand,
+    ListGoals,
+    Manager,
+    SetGoal,
+    ShowSettings,
+    Undo,
+    away_days,
+    parse_huddle,
+)
+from commands.recording import CannotUndo, logged_from, undo
+from storage import admin as storage
+from storage.models import TEAM_DEFAULT, CheckIn, Person
+
+log = logging.getLogger(__name__)
+
+NOT_CHANGED = (
+    "I couldn't do that: the database isn't answering. Nothing was changed — please try "
+    "again in a moment."
+)
+
+
+def is_manager(runtime: Runtime, person: Person) -> bool:
+    """SPEC: listed in ``HUDDLE_MANAGERS``, or made a manager with ``/huddle manager add``."""
+    return person.user_id in runtime.settings.managers or person.is_manager
+
+
+@dataclass(frozen=True)
+class Reply:
+    """The private answer, and work to do once Slack has it (a channel edit)."""
+
+    message: Message
+    then: Callable[[], Awaitable[None]] | None = None
+
+
+@dataclass(frozen=True)
+class Caller:
+    runtime: Runtime
+    client: AsyncWebClient
+    team_id: str
+    person: Person
+
+    @property
+    def manager(self) -> bool:
+        return is_manager(self.runtime, self.person)
+
+    async def person_named(self, user_id: str) -> Person:
+        if user_id == self.person.user_id:
+            return self.person
+        return await known_person(self.runtime, self.client, self.team_id, user_id, user_id)
+
+
+async def huddle_reply(runtime: Runtime, client: AsyncWebClient, body: dict[str, Any]) -> Reply:
+    """Parse and carry out one ``/huddle`` command; never raises for bad input."""
+    try:
+        command = parse_huddle(body.get("text") or "")
+    except InvalidCommand as invalid:
+        return Reply(replies.command_problem(str(invalid), invalid.topic))
+    team_id, user_id = body["team_id"], body["user_id"]
+    try:
+        person = await known_person(runtime, client, team_id, user_id, body.get("user_name", ""))
+        return await _carry_out(Caller(runtime, client, team_id, person), command)
+    except InvalidCommand as invalid:
+        return Reply(replies.command_problem(str(invalid), invalid.topic))
+    except SQLAlchemyError:
+        log.exception("/huddle %s by %s failed", type(command).__name__, user_id)
+        return Reply(notice(NOT_CHANGED))
+
+
+async def _carry_out(caller: Caller, command: HuddleCommand) -> Reply:
+    match command:
+        case Help():
+            return Reply(replies.help_message(is_manager=caller.manager))
+        case ListGoals():
+            return Reply(await _list_goals(caller))
+        case SetGoal():
+            return Reply(await _set_goal(caller, command))
+        case Away():
+            return Reply(await _away(caller, command))
+        case Back():
+            return Reply(await _back(caller, command))
+        case Undo():
+            return await _undo(caller)
+        case Manager():
+            return Reply(await _manager(caller, command))
+        case ShowSettings():
+            return Reply(await _settings(caller))
+
+
+async def _refusal(caller: Caller, what: str) -> Message:
+    """``Only managers can …``, naming who the managers are."""
+    async with caller.runtime.sessions() as session:
+        stored = await storage.stored_managers(session, caller.team_id)
+        ids = sorted(caller.runtime.settings.managers) + [
+            u for u in stored if u not in caller.runtime.settings.managers
+        ]
+        names = await storage.display_names(session, caller.team_id, ids)
+    who = ", ".join(names.get(u, u) for u in ids)
+    suffix = f" Ask one of them: {who}." if who else ""
+    return notice(f"Only managers can {what}.{suffix} Nothing was changed.")
+
+
+# Goals ----------------------------------------------------------------------------
+
+
+async def _list_goals(caller: Caller) -> Message:
+    runtime = caller.runtime
+    week = week_start(runtime.today())
+    activities = await runtime.activities(caller.team_id)
+    async with runtime.sessions() as session:
+        rows = await storage.goals_for_week(session, caller.team_id, week)
+        reps = {r.user_id for r in rows if r.user_id != TEAM_DEFAULT}
+        names = await storage.display_names(session, caller.team_id, reps)
+    return replies.goals_list(week, activities, rows, names)
+
+
+def _activity(name: str, activities: list[Activity]) -> Activity:
+    activity = resolve_activity(name, activities)
+    if activity is None:
+        choices = ", ".join(a.singular for a in activities)
+        raise InvalidCommand(
+            f"I don't know the activity `{name[:40]}`. Try one of: {choices}.", "goal"
+        )
+    return activity
+
+
+async def _set_goal(caller: Caller, command: SetGoal) -> Message:
+    if not caller.manager:
+        return await _refusal(caller, "change goals")
+    runtime = caller.runtime
+    activity = _activity(command.activity_name, await runtime.activities(caller.team_id))
+    rep = None if command.user_id is None else await caller.person_named(command.user_id)
+    week = week_start(runtime.today())
+    async with runtime.sessions.begin() as session:
+        await storage.set_goal(
+            session,
+            team_id=caller.team_id,
+            activity=activity.key,
+            user_id=TEAM_DEFAULT if rep is None else rep.user_id,
+            week=week,
+            target=command.target,
+            updated_by=caller.person.user_id,
+            now=runtime.now(),
+        )
+        rows = await storage.goals_for_week(session, caller.team_id, week)
+    team_target = next(
+        (r.target for r in rows if r.user_id == TEAM_DEFAULT and r.activity == activity.key),
+        None,
+    )
+    return replies.goal_changed(
+        activity,
+        command.target,
+        week,
+        name=None if rep is None else rep.display_name,
+        team_target=team_target,
+    )
+
+
+# Away days ------------------------------------------------------------------------
+
+
+def _workdays(first: date, last: date) -> int:
+    days = (first + timedelta(days=i) for i in range((last - first).days + 1))
+    return sum(1 for day in days if day.weekday() < 5)
+
+
+async def _whose_days(caller: Caller, user_id: str | None, what: str) -> Person | Message:
+    """The person an away/back command is about, or the refusal when a rep names
+    someone else."""
+    if user_id is None or user_id == caller.person.user_id:
+        return caller.person
+    if not caller.manager:
+        return await _refusal(caller, what)
+    return await caller.person_named(user_id)
+
+
+async def _away(caller: Caller, command: Away) -> Message:
+    whose = await _whose_days(caller, command.user_id, "mark someone else away")
+    if not isinstance(whose, Person):
+        return whose
+    runtime = caller.runtime
+    today = runtime.today(whose.timezone)
+    first, last = away_days(command, today=today, backdate_days=runtime.settings.backdate_days)
+    async with runtime.sessions.begin() as session:
+        await storage.add_away(
+            session,
+            team_id=caller.team_id,
+            user_id=whose.user_id,
+            first=first,
+            last=last,
+            created_by=caller.person.user_id,
+            now=runtime.now(),
+        )
+    name = None if whose is caller.person else whose.display_name
+    return replies.away_marked(name, first, last, today, _workdays(first, last))
+
+
+async def _back(caller: Caller, command: Back) -> Message:
+    whose = await _whose_days(caller, command.user_id, "mark someone else back")
+    if not isinstance(whose, Person):
+        return whose
+    runtime = caller.runtime
+    today = runtime.today(whose.timezone)
+    async with runtime.sessions.begin() as session:
+        changed = await storage.end_away(session, caller.team_id, whose.user_id, today)
+    name = None if whose is caller.person else whose.display_name
+    return replies.back_marked(name, changed.shortened, changed.cancelled, today)
+
+
+# Undo -----------------------------------------------------------------------------
+
+
+async def _undo(caller: Caller) -> Reply:
+    runtime, person = caller.runtime, caller.person
+    today = runtime.today(person.timezone)
+    week = week_start(today)
+    began = datetime.combine(week, time(), tzinfo=runtime.zone(person.timezone))
+    async with runtime.sessions() as session:
+        latest = await storage.latest_checkin(
+            session, caller.team_id, person.user_id, week=week, week_began=began
+        )
+    if latest is None:
+        return Reply(notice("You have no check-in this week to undo. Nothing was changed."))
+    try:
+        result = await undo(runtime, caller.team_id, latest.id, person.user_id)
+    except CannotUndo as refusal:
+        return Reply(notice(str(refusal)))
+    activities = await runtime.activities(caller.team_id)
+    activity = next(a for a in activities if a.key == result.checkin.activity)
+    logged = logged_from(result.checkin, activity)
+
+    async def strike() -> None:
+        await _strike_through(caller.client, result.checkin, person.display_name, logged, today)
+
+    return Reply(checkin_messages.undone(logged, result.progress, today), strike)
+
+
+async def _strike_through(
+    client: AsyncWebClient, checkin: CheckIn, name: str, logged: Logged, today: date
+) -> None:
+    """Strike through the team's line for an undone check-in, if it was posted.
+
+    The Undo button in :mod:`commands.checkin` does the same inline; this belongs
+    there as one shared function (see the hand-over note), called by both.
+    """
+    if not (checkin.announcement_channel and checkin.announcement_ts):
+        return
+    try:
+        await client.chat_update(
+            channel=checkin.announcement_channel,
+            ts=checkin.announcement_ts,
+            **checkin_messages.announcement_undone(name, logged, today),
+        )
+    except SlackApiError as error:
+        log.warning("could not strike through announcement: %r", error)
+
+
+# Managers and settings ------------------------------------------------------------
+
+
+async def _manager(caller: Caller, command: Manager) -> Message:
+    if not caller.manager:
+        return await _refusal(caller, "add or remove managers")
+    runtime = caller.runtime
+    target = await caller.person_named(command.user_id)
+    name = target.display_name
+    configured = target.user_id in runtime.settings.managers
+    if command.add:
+        if configured or target.is_manager:
+            return notice(f"{name} is already a manager. Nothing was changed.")
+        if target.is_bot or target.is_deleted:
+            return notice(f"{name} can't be a manager: only active people can.")
+    else:
+        if configured:
+            return notice(
+                f"{name} is a manager through HUDDLE_MANAGERS, which a command can't change. "
+                "Remove them there and restart Huddle. Nothing was changed."
+            )
+        if not target.is_manager:
+            return notice(f"{name} isn't a manager. Nothing was changed.")
+    async with runtime.sessions.begin() as session:
+        if not command.add and not runtime.settings.managers:
+            others = set(await storage.stored_managers(session, caller.team_id)) - {target.user_id}
+            if not others:
+                return notice(
+                    f"{name} is the only manager; add another one first. Nothing was changed."
+                )
+        await storage.set_manager(
+            session, caller.team_id, target.user_id, command.add, runtime.now()
+        )
+    if command.add:
+        return notice(
+            f"{name} is now a manager: they can change goals, roles and settings and mark "
+            "others away."
+        )
+    return notice(f"{name} is no longer a manager.")
+
+
+async def _settings(caller: Caller) -> Message:
+    if not caller.manager:
+        return await _refusal(caller, "see the settings")
+    runtime = caller.runtime
+    week = week_start(runtime.today())
+    activities = await runtime.activities(caller.team_id)
+    async with runtime.sessions() as session:
+        stored = await storage.stored_managers(session, caller.team_id)
+        rows = await storage.goals_for_week(session, caller.team_id, week)
+    team = {r.activity: r.target for r in rows if r.user_id == TEAM_DEFAULT and r.target}
+    return replies.settings_view(runtime.settings, stored, activities, team)
+
+
+def register(app: AsyncApp, runtime: Runtime) -> None:
+    @app.command("/huddle")
+    async def huddle(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
+        reply = await huddle_reply(runtime, client, body)
+        await ack(response_type="ephemeral", **reply.message)
+        if reply.then is not None:
+            await reply.then()
