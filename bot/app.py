@@ -13,7 +13,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.runtime import Runtime
-from commands import checkin, events, home, progress
+from commands import admin, checkin, events, home, progress
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +43,7 @@ def create_app(runtime: Runtime) -> AsyncApp:
         signing_secret=runtime.settings.signing_secret or "",
         logger=logging.getLogger("bolt"),
     )
-    for module in (checkin, progress, events, home):
+    for module in (checkin, progress, events, home, admin):
         module.register(app, runtime)
 
     @app.error

@@ -129,7 +129,7 @@ async def _refusal(caller: Caller, what: str) -> Message:
         ]
         names = await storage.display_names(session, caller.team_id, ids)
     who = ", ".join(names.get(u, u) for u in ids)
-    suffix = f" Ask one of them: {who}." if who else ""
+    suffix = f" Ask a manager ({who})." if who else ""
     return notice(f"Only managers can {what}.{suffix} Nothing was changed.")
 
 
@@ -324,7 +324,7 @@ async def _manager(caller: Caller, command: Manager) -> Message:
     if command.add:
         return notice(
             f"{name} is now a manager: they can change goals, roles and settings and mark "
-            "others away."
+            "others away. Managers aren't counted as reps on the board or nudged."
         )
     return notice(f"{name} is no longer a manager.")
 

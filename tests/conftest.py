@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.jobs import Ticker
 from bot.server import Huddle, prepare, serving_http
 from bot.settings import load_settings
 from bot.standin import SignedSlackClient, SlackWebAPIStandIn
@@ -54,8 +55,8 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-async def slack() -> AsyncIterator[SlackWebAPIStandIn]:
-    async with SlackWebAPIStandIn() as standin:
+async def slack(clock: FakeClock) -> AsyncIterator[SlackWebAPIStandIn]:
+    async with SlackWebAPIStandIn(ts_clock=lambda: clock().timestamp()) as standin:
         standin.add_user(MANAGER, "Morgan", tz=TEAM_TZ)
         for user_id, name in REPS.items():
             standin.add_user(user_id, name, tz=TEAM_TZ)
@@ -87,6 +88,11 @@ class Running:
     slack: SlackWebAPIStandIn
     users: SignedSlackClient
     clock: FakeClock
+
+    def ticker(self) -> Ticker:
+        """The scheduler's tick, to call by hand at the instants a test chooses."""
+        runtime = self.huddle.runtime
+        return Ticker(runtime, self.huddle.app.client, self.huddle.team_id, runtime.today())
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from bot.messages.text import escape, pack_lines, week_label
 from bot.progress import GoalRow
 from bot.settings import Settings
 from commands.activities import Activity
-from commands.admin_grammar import USAGE, Usage
+from commands.admin_grammar import TOPICS, USAGE, Usage
 from storage.models import TEAM_DEFAULT
 
 MAX_BLOCKS = 50
@@ -40,19 +40,18 @@ def _usage_line(usage: Usage) -> str:
 
 def help_message(*, is_manager: bool) -> Message:
     """Every subcommand, the manager-only ones marked."""
-    who = (
-        "You're a manager, so you can use all of them."
-        if is_manager
-        else ("Commands marked _(managers)_ are for managers.")
-    )
+    if is_manager:
+        who = "You're a manager, so you can use all of them."
+    else:
+        who = "Commands marked _(managers)_ are for managers."
     lines = ["*Huddle commands*", *(f"• {_usage_line(u)}" for u in USAGE)]
-    logging = (
+    checking_in = (
         "Check in with `/logmeeting`, `/logcall`, `/logfollowup`, `/logreferral` or "
         "`/log ACTIVITY`, and see a week with `/progress [@user]`."
     )
     return {
-        "text": "Huddle commands: " + ", ".join(dict.fromkeys(u.syntax for u in USAGE)),
-        "blocks": [*_sections(lines), _context(f"{who} {logging}")],
+        "text": "Huddle commands: " + ", ".join(TOPICS),
+        "blocks": [*_sections(lines), _context(f"{who} {checking_in}")],
     }
 
 
@@ -67,17 +66,13 @@ def command_problem(message: str, topic: str | None) -> Message:
     then how to say it."""
     text = f"⚠️ {escape(message)}\nNothing was changed."
     return {
-        "text": f"{message} Nothing was changed.",
+        "text": f"{escape(message)} Nothing was changed.",
         "blocks": [_section(text), _context(usage_text(topic))],
     }
 
 
-def _goal_phrase(activity: Activity, target: int) -> str:
-    return activity.quantity(target)
-
-
 def _team_line(activities: Sequence[Activity], team: Mapping[str, int]) -> str:
-    set_goals = [_goal_phrase(a, team[a.key]) for a in activities if a.key in team]
+    set_goals = [a.quantity(team[a.key]) for a in activities if a.key in team]
     unset = [a.plural for a in activities if a.key not in team]
     parts = set_goals + ([f"no goal for {', '.join(unset)}"] if unset else [])
     return " · ".join(parts) if parts else "no goals"
@@ -102,7 +97,7 @@ def goals_list(
         ordered = sorted(own, key=lambda u: (names.get(u, u).lower(), u))
         for user_id in ordered:
             goals = " · ".join(
-                _goal_phrase(a, own[user_id][a.key]) for a in activities if a.key in own[user_id]
+                a.quantity(own[user_id][a.key]) for a in activities if a.key in own[user_id]
             )
             lines.append(f"• {escape(names.get(user_id, user_id))}: {goals}")
     else:
@@ -123,12 +118,12 @@ def goal_changed(
     """Confirmation of ``/huddle goal``: ``name`` None is the team's goal, else one rep's
     (``team_target`` is then the team's goal for the same activity, for comparison)."""
     since = f"from this week ({week_label(week)}) on"
-    team = f"the team's {_goal_phrase(activity, team_target)}" if team_target else None
+    team = f"the team's {activity.quantity(team_target)}" if team_target else None
     if name is None:
         if target is None:
             text = f"🎯 The team's {activity.singular} goal is *off* {since}."
         else:
-            text = f"🎯 Team goal: *{_goal_phrase(activity, target)}* a week, {since}."
+            text = f"🎯 Team goal: *{activity.quantity(target)}* a week, {since}."
     else:
         who = escape(name)
         if target is None:
@@ -136,9 +131,7 @@ def goal_changed(
             text = f"🎯 {who}'s own {activity.singular} goal is removed {since}: {who} {follows}."
         else:
             instead = f" (instead of {team})" if team else ""
-            text = (
-                f"🎯 {who}'s own goal: *{_goal_phrase(activity, target)}* a week{instead}, {since}."
-            )
+            text = f"🎯 {who}'s own goal: *{activity.quantity(target)}* a week{instead}, {since}."
     plain = text.removeprefix("🎯 ").replace("*", "")
     return {
         "text": plain,

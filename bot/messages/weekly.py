@@ -4,8 +4,10 @@ the managers' digest.
 Pure builders: data in, messages out, no clock and no I/O, so the board can be rebuilt
 and ``chat.update``-d in place as often as check-ins arrive. Channel posts (board and
 summary) name reps by escaped display name and never by mention: they must not ping
-anyone. Everything is packed to Slack's limits (3,000 characters a section, 50 blocks a
-message) however large the team and however long the names.
+anyone. Everything is packed to Slack's limits (3,000 characters a section, 50 blocks
+and about 12,000 characters of block text a message) however large the team and however
+long the names: the summary and digest split into a parent and thread replies, the
+board (one message, updated in place) shows as many reps as fit and counts the rest.
 """
 
 from __future__ import annotations

@@ -1,0 +1,185 @@
+"""The planner, minute by minute, with an injected clock: every message at the
+right local time, exactly once, across timezones and daylight-saving changes."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.planner import DIGEST, HUDDLE, NUDGE, SUMMARY, Member, TeamState, plan
+from bot.progress import GoalRow
+from bot.settings import Settings, load_settings
+from commands.activities import BUILT_IN
+from storage.ledger import SENT, LedgerKey, LedgerRow
+from storage.models import TEAM_DEFAULT
+from storage.queries import WeeksData
+
+NY = ZoneInfo("America/New_York")
+GOALS = [GoalRow("meeting", TEAM_DEFAULT, date(2000, 1, 3), 6)]
+
+
+def settings(timezone: str = "America/New_York", **extra: str) -> Settings:
+    return load_settings(
+        {
+            "SLACK_BOT_TOKEN": "xoxb-planner-test",
+            "SLACK_SIGNING_SECRET": "s" * 16,
+            "HUDDLE_CHANNEL": "CTEAM",
+            "HUDDLE_TIMEZONE": timezone,
+            "HUDDLE_MANAGERS": "UBOSS",
+            **extra,
+        }
+    )
+
+
+def state(reps: Iterable[tuple[str, str]], weeks: WeeksData | None = None) -> TeamState:
+    members = [Member(user_id, user_id.title(), ZoneInfo(tz)) for user_id, tz in reps]
+    data = weeks or WeeksData()
+    data.goal_rows = data.goal_rows or GOALS
+    return TeamState("T1", members, ["UBOSS"], BUILT_IN, data, {})
+
+
+def simulate(
+    config: Settings,
+    team: TeamState,
+    start: datetime,
+    end: datetime,
+    step: timedelta = timedelta(minutes=1),
+) -> dict[LedgerKey, list[datetime]]:
+    """Plan at every step, marking whatever was planned as sent, like the sender would."""
+    sent: dict[LedgerKey, list[datetime]] = defaultdict(list)
+    ledger: dict[LedgerKey, LedgerRow] = {}
+    now = start
+    while now < end:
+        for send in plan(now, config, TeamState(**{**team.__dict__, "ledger": ledger})).sends:
+            sent[send.key].append(now)
+            ledger[send.key] = LedgerRow(len(ledger), send.key, SENT, 1, now, "C", "1.0")
+        now += step
+    return sent
+
+
+def local(moment: datetime, zone: str) -> datetime:
+    return moment.astimezone(ZoneInfo(zone))
+
+
+def test_each_rep_is_nudged_at_their_own_thursday_3pm_once() -> None:
+    zones = {
+        "ULA": "America/Los_Angeles",
+        "UKOL": "Asia/Kolkata",
+        "UAKL": "Pacific/Auckland",
+        "UNY": "America/New_York",
+    }
+    team = state(zones.items())
+    start = datetime(2026, 11, 22, 0, 0, tzinfo=UTC)  # Sunday before the week
+    sent = simulate(settings(), team, start, start + timedelta(days=8))
+    nudges = {key.recipient: times for key, times in sent.items() if key.kind == NUDGE}
+    assert set(nudges) == set(zones)
+    for user_id, zone in zones.items():
+        [when] = nudges[user_id]
+        assert local(when, zone).strftime("%a %H:%M") == "Thu 15:00", user_id
+        assert local(when, zone).date() == date(2026, 11, 26)
+
+
+def test_reps_at_goal_away_or_with_no_goal_are_not_nudged() -> None:
+    weeks = WeeksData()
+    weeks.totals[("UDONE", date(2026, 11, 23))] = {"meeting": 6}
+    weeks.away["UAWAY"] = [(date(2026, 11, 26), date(2026, 11, 27))]
+    team = state(
+        [
+            ("UDONE", "America/New_York"),
+            ("UAWAY", "America/New_York"),
+            ("USHORT", "America/New_York"),
+        ],
+        weeks,
+    )
+    thursday_3pm = datetime(2026, 11, 26, 15, 0, tzinfo=NY)
+    nudged = {
+        s.key.recipient for s in plan(thursday_3pm, settings(), team).sends if s.key.kind == NUDGE
+    }
+    assert nudged == {"USHORT"}
+
+
+def test_prorated_goal_is_what_the_nudge_asks_for() -> None:
+    weeks = WeeksData()
+    weeks.totals[("UPART", date(2026, 11, 23))] = {"meeting": 1}
+    weeks.away["UPART"] = [(date(2026, 11, 23), date(2026, 11, 24))]  # Mon-Tue: 3 of 5 days
+    team = state([("UPART", "America/New_York")], weeks)
+    sends = plan(datetime(2026, 11, 26, 15, 0, tzinfo=NY), settings(), team).sends
+    [nudge] = [s for s in sends if s.key.kind == NUDGE]
+    assert "3 meetings to go (1 of 4)" in nudge.message["text"]
+
+
+def test_nudge_window_runs_until_the_summary_and_not_after() -> None:
+    team = state([("UREP", "America/New_York")])
+    config = settings()
+    late = plan(datetime(2026, 11, 26, 15, 40, tzinfo=NY), config, team)
+    assert [s.key for s in late.sends if s.key.kind == NUDGE] == [
+        LedgerKey(NUDGE, "UREP", "2026-W48")
+    ]
+    friday = plan(datetime(2026, 11, 27, 10, 0, tzinfo=NY), config, team)
+    assert [s for s in friday.sends if s.key.kind == NUDGE] == []
+    assert {s.key.kind for s in friday.sends} == {SUMMARY, DIGEST}
+    saturday = plan(datetime(2026, 11, 28, 0, 1, tzinfo=NY), config, team)
+    assert saturday.sends == []
+
+
+@pytest.mark.parametrize(
+    ("zone", "sunday"),
+    [
+        ("America/New_York", date(2026, 3, 8)),
+        ("America/New_York", date(2026, 11, 1)),
+        ("Europe/London", date(2026, 3, 29)),
+    ],
+    ids=["ny-spring", "ny-fall", "london-spring"],
+)
+def test_daylight_saving_weeks_nothing_skipped_doubled_or_an_hour_off(
+    zone: str, sunday: date
+) -> None:
+    """The week before and the week after each change, every message at its wall time."""
+    team = state([("UREP", zone)])
+    config = settings(zone, HUDDLE_HUDDLE_AT="daily 09:00")
+    start = datetime.combine(sunday - timedelta(days=7), datetime.min.time(), tzinfo=ZoneInfo(zone))
+    end = datetime.combine(sunday + timedelta(days=8), datetime.min.time(), tzinfo=ZoneInfo(zone))
+    sent = simulate(config, team, start, end, step=timedelta(minutes=5))
+    assert all(len(times) == 1 for times in sent.values())
+    boards = sorted(local(t[0], zone) for k, t in sent.items() if k.kind == HUDDLE)
+    assert len(boards) == 15
+    assert {b.strftime("%H:%M") for b in boards} == {"09:00"}
+    for kind, expected in ((NUDGE, "Thu 15:00"), (SUMMARY, "Fri 09:00")):
+        times = [local(t[0], zone) for k, t in sent.items() if k.kind == kind]
+        assert len(times) == 2
+        assert {t.strftime("%a %H:%M") for t in times} == {expected}
+
+
+def test_a_time_inside_the_spring_gap_happens_once_just_after_it() -> None:
+    team = state([("UREP", "America/New_York")])
+    config = settings(HUDDLE_HUDDLE_AT="sun 02:30")
+    start = datetime(2026, 3, 7, 12, 0, tzinfo=UTC)
+    sent = simulate(config, team, start, start + timedelta(days=2))
+    [board] = [t for k, t in sent.items() if k.kind == HUDDLE]
+    assert len(board) == 1 and local(board[0], "America/New_York").strftime("%H:%M") == "03:30"
+
+
+def test_a_time_that_happens_twice_in_the_fall_is_sent_once() -> None:
+    team = state([("UREP", "America/New_York")])
+    config = settings(HUDDLE_HUDDLE_AT="sun 01:30")
+    start = datetime(2026, 10, 31, 12, 0, tzinfo=UTC)
+    sent = simulate(config, team, start, start + timedelta(days=2))
+    [board] = [t for k, t in sent.items() if k.kind == HUDDLE]
+    assert len(board) == 1
+
+
+def test_digest_names_patterns() -> None:
+    weeks = WeeksData()
+    for i in (1, 2):  # UHABIT missed in 3 of the last 4 weeks; UONCE only this week
+        weeks.totals[("UONCE", date(2026, 11, 23) - timedelta(weeks=i))] = {"meeting": 6}
+    weeks.totals[("UHABIT", date(2026, 11, 23) - timedelta(weeks=3))] = {"meeting": 6}
+    team = state([("UHABIT", "America/New_York"), ("UONCE", "America/New_York")], weeks)
+    sends = plan(datetime(2026, 11, 27, 9, 0, tzinfo=NY), settings(), team).sends
+    [digest] = [s for s in sends if s.key.kind == DIGEST]
+    assert digest.to == "UBOSS"
+    text = str(digest.message)
+    assert "Uhabit" in text and "Uonce" in text
