@@ -15,21 +15,23 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
-from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.messages import Message
+from bot.messages import Message, weekly
 from bot.messages import admin as replies
 from bot.messages import checkin as checkin_messages
-from bot.messages.checkin import Logged, notice
+from bot.messages.checkin import notice
+from bot.planner import rep_weeks
 from bot.roster import known_person
 from bot.runtime import Runtime
+from bot.state import load_state
 from bot.weeks import week_start
 from commands.activities import Activity, resolve_activity
 from commands.admin_grammar import (
     Away,
     Back,
+    Board,
     Help,
     HuddleCommand,
     InvalidCommand,
@@ -41,9 +43,10 @@ from commands.admin_grammar import (
     away_days,
     parse_huddle,
 )
-from commands.recording import CannotUndo, logged_from, undo
+from commands.checkin import retract
+from commands.recording import CannotUndo, undo
 from storage import admin as storage
-from storage.models import TEAM_DEFAULT, CheckIn, Person
+from storage.models import TEAM_DEFAULT, Person
 
 log = logging.getLogger(__name__)
 
@@ -104,6 +107,8 @@ async def _carry_out(caller: Caller, command: HuddleCommand) -> Reply:
     match command:
         case Help():
             return Reply(replies.help_message(is_manager=caller.manager))
+        case Board():
+            return Reply(await _board(caller))
         case ListGoals():
             return Reply(await _list_goals(caller))
         case SetGoal():
@@ -118,6 +123,15 @@ async def _carry_out(caller: Caller, command: HuddleCommand) -> Reply:
             return Reply(await _manager(caller, command))
         case ShowSettings():
             return Reply(await _settings(caller))
+
+
+async def _board(caller: Caller) -> Message:
+    """The same board the channel gets each morning, privately and up to the minute."""
+    runtime = caller.runtime
+    today = runtime.today()
+    week = week_start(today)
+    state = await load_state(runtime, caller.team_id, week, week)
+    return weekly.board(today, rep_weeks(state, week))
 
 
 async def _refusal(caller: Caller, what: str) -> Message:
@@ -258,34 +272,11 @@ async def _undo(caller: Caller) -> Reply:
         result = await undo(runtime, caller.team_id, latest.id, person.user_id)
     except CannotUndo as refusal:
         return Reply(notice(str(refusal)))
-    activities = await runtime.activities(caller.team_id)
-    activity = next(a for a in activities if a.key == result.checkin.activity)
-    logged = logged_from(result.checkin, activity)
 
     async def strike() -> None:
-        await _strike_through(caller.client, result.checkin, person.display_name, logged, today)
+        await retract(runtime, caller.client, result, person.display_name)
 
-    return Reply(checkin_messages.undone(logged, result.progress, today), strike)
-
-
-async def _strike_through(
-    client: AsyncWebClient, checkin: CheckIn, name: str, logged: Logged, today: date
-) -> None:
-    """Strike through the team's line for an undone check-in, if it was posted.
-
-    The Undo button in :mod:`commands.checkin` does the same inline; this belongs
-    there as one shared function (see the hand-over note), called by both.
-    """
-    if not (checkin.announcement_channel and checkin.announcement_ts):
-        return
-    try:
-        await client.chat_update(
-            channel=checkin.announcement_channel,
-            ts=checkin.announcement_ts,
-            **checkin_messages.announcement_undone(name, logged, today),
-        )
-    except SlackApiError as error:
-        log.warning("could not strike through announcement: %r", error)
+    return Reply(checkin_messages.undone(result.logged, result.progress, today), strike)
 
 
 # Managers and settings ------------------------------------------------------------

@@ -41,6 +41,7 @@ class Usage:
 
 USAGE: tuple[Usage, ...] = (
     Usage("help", "/huddle help", "this list"),
+    Usage("board", "/huddle board", "the team's week so far, just for you"),
     Usage("goal", "/huddle goal", "the goals in force this week"),
     Usage(
         "goal",
@@ -135,6 +136,11 @@ class Undo:
 
 
 @dataclass(frozen=True)
+class Board:
+    pass
+
+
+@dataclass(frozen=True)
 class Manager:
     add: bool
     user_id: str
@@ -145,7 +151,7 @@ class ShowSettings:
     pass
 
 
-HuddleCommand = Help | ListGoals | SetGoal | Away | Back | Undo | Manager | ShowSettings
+HuddleCommand = Help | Board | ListGoals | SetGoal | Away | Back | Undo | Manager | ShowSettings
 
 
 def parse_huddle(text: str) -> HuddleCommand:
@@ -159,6 +165,9 @@ def parse_huddle(text: str) -> HuddleCommand:
     match topic:
         case "help":
             return Help()
+        case "board":
+            _no_more(rest, "board")
+            return Board()
         case "goal":
             return _goal(rest)
         case "away":

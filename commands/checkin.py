@@ -28,7 +28,7 @@ from bot.roster import known_person
 from bot.runtime import Runtime
 from commands.activities import BUILT_IN, Activity
 from commands.grammar import InvalidCheckIn, parse_checkin, split_activity, usage
-from commands.recording import CannotUndo, Outcome, logged_from, record, undo
+from commands.recording import CannotUndo, Outcome, Undone, record, undo
 from storage import ledger, queries
 from storage.models import Person
 
@@ -69,6 +69,21 @@ async def announce(
     except (SlackApiError, SQLAlchemyError, OSError) as error:
         log.warning("announcement of check-in %s failed: %r", outcome.checkin.id, error)
     await runtime.boards.refresh(runtime, client, person.team_id)
+
+
+async def retract(runtime: Runtime, client: AsyncWebClient, undone: Undone, name: str) -> None:
+    """After an undo: strike through the team's line, and bring the board up to date."""
+    checkin = undone.checkin
+    if checkin.announcement_channel and checkin.announcement_ts:
+        try:
+            await client.chat_update(
+                channel=checkin.announcement_channel,
+                ts=checkin.announcement_ts,
+                **messages.announcement_undone(name, undone.logged, runtime.today()),
+            )
+        except SlackApiError as error:
+            log.warning("could not strike through announcement: %r", error)
+    await runtime.boards.refresh(runtime, client, checkin.team_id)
 
 
 async def _log(
@@ -170,26 +185,13 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
                 ),
             )
             return
-        activity = next(
-            a for a in await runtime.activities(team_id) if a.key == result.checkin.activity
-        )
-        logged = logged_from(result.checkin, activity)
         today = runtime.today()
-        await respond(replace_original=True, **messages.undone(logged, result.progress, today))
-        checkin = result.checkin
-        if checkin.announcement_channel and checkin.announcement_ts:
-            async with runtime.sessions() as session:
-                person = await queries.get_person(session, team_id, user_id)
-            name = person.display_name if person else user_id
-            try:
-                await client.chat_update(
-                    channel=checkin.announcement_channel,
-                    ts=checkin.announcement_ts,
-                    **messages.announcement_undone(name, logged, today),
-                )
-            except SlackApiError as error:
-                log.warning("could not strike through announcement: %r", error)
-        await runtime.boards.refresh(runtime, client, team_id)
+        await respond(
+            replace_original=True, **messages.undone(result.logged, result.progress, today)
+        )
+        async with runtime.sessions() as session:
+            person = await queries.get_person(session, team_id, user_id)
+        await retract(runtime, client, result, person.display_name if person else user_id)
 
     @app.action(re.compile(rf"^{NUDGE_LOG_ACTION}:"))
     async def nudge_log_button(

@@ -75,6 +75,7 @@ async def record(
 @dataclass(frozen=True)
 class Undone:
     checkin: CheckIn
+    logged: Logged
     progress: ActivityProgress
 
 
@@ -94,10 +95,9 @@ async def undo(runtime: Runtime, team_id: str, checkin_id: int, user_id: str) ->
         await session.flush()
         activities = await runtime.activities(team_id)
         activity = next(a for a in activities if a.key == checkin.activity)
-        progress = await _activity_progress(
-            session, runtime, team_id, logged_from(checkin, activity)
-        )
-    return Undone(checkin, progress)
+        logged = logged_from(checkin, activity)
+        progress = await _activity_progress(session, runtime, team_id, logged)
+    return Undone(checkin, logged, progress)
 
 
 def logged_from(checkin: CheckIn, activity: Activity) -> Logged:

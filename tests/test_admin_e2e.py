@@ -407,3 +407,10 @@ async def test_database_failure_changes_nothing_and_says_so(running: Running) ->
         async with running.huddle.runtime.engine.begin() as connection:
             await connection.execute(text("ALTER TABLE away_gone RENAME TO away_period"))
     assert await away_periods(running) == []
+
+
+async def test_board_privately_shows_everyones_week(running: Running) -> None:
+    await running.users.command("UBOB", "/logmeeting", "4")
+    reply = await running.users.reply(await running.users.command("UALICE", "/huddle", "board"))
+    assert "Bob" in reply.all_text and "4/6 meetings" in reply.all_text
+    assert reply.response_type == "ephemeral"

@@ -12,6 +12,7 @@ from commands.admin_grammar import (
     USAGE,
     Away,
     Back,
+    Board,
     Help,
     HuddleCommand,
     InvalidCommand,
@@ -51,8 +52,10 @@ def test_unknown_subcommand_is_named() -> None:
     assert invalid.topic is None
 
 
-def test_board_is_not_parsed_yet() -> None:
-    rejects("board", "`/huddle board`")
+def test_board() -> None:
+    assert parse_huddle("board") == Board()
+    assert parse_huddle("BOARD") == Board()
+    rejects("board now", topic="board")
 
 
 def test_unknown_subcommand_echo_is_shortened() -> None:
@@ -61,7 +64,7 @@ def test_unknown_subcommand_echo_is_shortened() -> None:
 
 
 def test_every_subcommand_has_usage() -> None:
-    assert set(TOPICS) == {"help", "goal", "away", "back", "undo", "manager", "settings"}
+    assert set(TOPICS) == {"help", "board", "goal", "away", "back", "undo", "manager", "settings"}
     managers_only = {u.syntax for u in USAGE if u.managers_only}
     assert "/huddle settings" in managers_only
     assert "/huddle undo" not in managers_only

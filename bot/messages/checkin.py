@@ -132,7 +132,7 @@ def problem(message: str, usage: str) -> Message:
     """A private reply to input that was not recorded: what is wrong, then how to say it."""
     text = f"⚠️ {escape(message)}\nNothing was recorded."
     return {
-        "text": f"{message} Nothing was recorded.",
+        "text": f"{escape(message)} Nothing was recorded.",
         "blocks": [
             _section(text),
             {"type": "context", "elements": [{"type": "mrkdwn", "text": escape(usage)}]},
@@ -142,7 +142,7 @@ def problem(message: str, usage: str) -> Message:
 
 def notice(text: str) -> Message:
     """A one-line private reply (refusals, failures) with the text escaped."""
-    return {"text": text, "blocks": [_section(escape(text))]}
+    return {"text": escape(text), "blocks": [_section(escape(text))]}
 
 
 def announcement(name: str, logged: Logged, progress: ActivityProgress, today: date) -> Message:
