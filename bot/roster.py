@@ -6,11 +6,13 @@ scheduler), then kept current from ``member_joined_channel`` / ``member_left_cha
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -22,6 +24,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 PAGE = 200
+NEWCOMER_LOOKUP_SECONDS = 1.0
+"""A newcomer's profile is fetched before the reply; Slack wants that within 3 s."""
 
 
 def person_from_slack(
@@ -63,10 +67,11 @@ async def known_person(
         return person
     now = runtime.now()
     try:
-        user = (await client.users_info(user=user_id))["user"]
+        async with asyncio.timeout(NEWCOMER_LOOKUP_SECONDS):
+            user = (await client.users_info(user=user_id))["user"]
         person = person_from_slack(team_id, user, in_channel=False, now=now)
-    except SlackApiError as error:
-        log.warning("users.info for %s failed: %s", user_id, error.response.get("error"))
+    except (SlackApiError, aiohttp.ClientError, TimeoutError) as error:
+        log.warning("users.info for %s failed: %r", user_id, error)
         person = Person(
             team_id=team_id,
             user_id=user_id,
