@@ -8,7 +8,7 @@ failure, or a send whose outcome must first be checked in Slack (see ``bot.sende
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from bot.messages import Message
 from bot.messages import weekly as messages
 from bot.messages.weekly import RepLine
-from bot.progress import RepWeek, rep_week
+from bot.progress import GoalBook, RepWeek, rep_week
 from bot.schedule import Window, huddle_window, nudge_window, summary_window, weekly_day
 from bot.settings import Settings
 from bot.weeks import iso_week, local_date, week_start
@@ -90,18 +90,23 @@ def weeks_to_load(now: datetime, settings: Settings) -> tuple[date, date]:
 
 
 def rep_weeks(state: TeamState, week: date) -> list[RepLine]:
+    return _lines(state, GoalBook(state.weeks.goal_rows), state.reps, week)
+
+
+def _lines(state: TeamState, goals: GoalBook, reps: Iterable[Member], week: date) -> list[RepLine]:
+    """One line per rep, in O(len(reps)): every lookup inside is a dict access."""
     return [
-        RepLine(rep.user_id, rep.name, _week_of(state, rep.user_id, week)) for rep in state.reps
+        RepLine(rep.user_id, rep.name, _week_of(state, goals, rep.user_id, week)) for rep in reps
     ]
 
 
-def _week_of(state: TeamState, user_id: str, week: date) -> RepWeek:
+def _week_of(state: TeamState, goals: GoalBook, user_id: str, week: date) -> RepWeek:
     return rep_week(
         user_id,
         week,
         state.activities,
         state.weeks.totals.get((user_id, week), {}),
-        state.weeks.goal_rows,
+        goals.rows_for(user_id),
         state.weeks.away.get(user_id, []),
     )
 
@@ -164,20 +169,27 @@ def plan(now: datetime, settings: Settings, state: TeamState, force: Force | Non
         if force is not None
         else [this_week - timedelta(weeks=1), this_week, this_week + timedelta(weeks=1)]
     )
+    goals = GoalBook(state.weeks.goal_rows)
     for week in weeks:
         period = iso_week(week)
-        lines = rep_weeks(state, week)
         summary_label = f"{weekly_day(week, settings.summary_at):%A}'s summary"
-        for rep, line in zip(state.reps, lines, strict=True):
-            window = nudge_window(week, rep.timezone, settings)
-            if _due(window, now, NUDGE, week, force) and _needs_nudge(state, rep, line, window):
+        nudge_windows = _nudge_windows(state.reps, week, settings)
+        due = [r for r in state.reps if _due(nudge_windows[r.timezone], now, NUDGE, week, force)]
+        for rep, line in zip(due, _lines(state, goals, due, week), strict=True):
+            if _needs_nudge(state, rep, line, nudge_windows[rep.timezone]):
                 nudge = messages.nudge(line, summary_label)
                 candidates.append(Send(LedgerKey(NUDGE, rep.user_id, period), rep.user_id, nudge))
-        if _due(summary_window(week, settings), now, SUMMARY, week, force):
+        window = summary_window(week, settings)
+        summary_due = _due(window, now, SUMMARY, week, force)
+        digest_due = _due(window, now, DIGEST, week, force)
+        if not (summary_due or digest_due):
+            continue
+        lines = _lines(state, goals, state.reps, week)
+        if summary_due:
             candidates += _parts(SUMMARY, channel, period, messages.summary(week, lines))
-        if _due(summary_window(week, settings), now, DIGEST, week, force):
+        if digest_due:
             missed = [line for line in lines if line.week.has_goals and line.week.short]
-            digest = messages.digest(week, missed, _pattern_counts(state, week))
+            digest = messages.digest(week, missed, _pattern_counts(state, goals, missed, week))
             for manager in state.managers:
                 candidates += _parts(DIGEST, manager, period, digest)
 
@@ -192,12 +204,23 @@ def _needs_nudge(state: TeamState, rep: Member, line: RepLine, window: Window) -
     return bool(line.week.short) and not _is_away(state, rep.user_id, nudge_day)
 
 
-def _pattern_counts(state: TeamState, week: date) -> dict[str, int]:
-    """Per rep: in how many of the last four weeks (this one included) a goal was missed."""
+def _nudge_windows(
+    reps: Iterable[Member], week: date, settings: Settings
+) -> dict[ZoneInfo, Window]:
+    """Each timezone's nudge window, worked out once: a team has many reps, few zones."""
+    return {zone: nudge_window(week, zone, settings) for zone in {rep.timezone for rep in reps}}
+
+
+def _pattern_counts(
+    state: TeamState, goals: GoalBook, missed: Iterable[RepLine], week: date
+) -> dict[str, int]:
+    """Per rep who missed this week: in how many of the last four weeks (this one
+    included) a goal was missed. Only the digest asks, and only about them."""
     counts: dict[str, int] = {}
-    for rep in state.reps:
+    for line in missed:
         weeks = [
-            _week_of(state, rep.user_id, week - timedelta(weeks=i)) for i in range(PATTERN_WEEKS)
+            _week_of(state, goals, line.user_id, week - timedelta(weeks=i))
+            for i in range(PATTERN_WEEKS)
         ]
-        counts[rep.user_id] = sum(1 for w in weeks if w.has_goals and w.short)
+        counts[line.user_id] = sum(1 for w in weeks if w.has_goals and w.short)
     return counts

@@ -7,6 +7,7 @@ away rep's goal shrinks to the workdays they are present.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -68,6 +69,22 @@ class RepWeek:
 
     def of(self, activity_key: str) -> ActivityProgress:
         return next(p for p in self.progress if p.activity.key == activity_key)
+
+
+class GoalBook:
+    """Goal rows by owner. A rep's goals come from the team's rows and their own, so a
+    team-wide loop looks up each rep in O(their rows) rather than scanning every
+    override in the team for every rep (which grows with the square of the team)."""
+
+    def __init__(self, rows: Iterable[GoalRow]) -> None:
+        self._team: list[GoalRow] = []
+        self._own: dict[str, list[GoalRow]] = defaultdict(list)
+        for row in rows:
+            (self._team if row.user_id == TEAM_DEFAULT else self._own[row.user_id]).append(row)
+
+    def rows_for(self, user_id: str) -> list[GoalRow]:
+        own = self._own.get(user_id)
+        return self._team + own if own else self._team
 
 
 def goals_in_force(rows: Iterable[GoalRow], user_id: str, week: date) -> dict[str, int]:

@@ -53,6 +53,8 @@ def parse_iso_week(text: str) -> date:
 
 def workdays_present(start: date, away: list[tuple[date, date]]) -> int:
     """Mon–Fri of the week starting ``start`` that no away period covers."""
+    if not away:
+        return WORKDAYS
     return sum(
         1
         for day in week_days(start)[:WORKDAYS]
