@@ -22,25 +22,40 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
+UPDATE_INTERVAL_SECONDS = 2.0
+"""Least time between two updates of one team's board. Slack allows ``chat.update``
+about once a second on average (Tier 3); a busy team logs faster than that, and each
+update loads and redraws the whole team. Whatever arrives in between is in the next."""
+
+
 @dataclass
 class BoardKeeper:
     """Keeps today's board current as check-ins arrive.
 
     Updates for one team never overlap: a check-in during an update marks the board
     dirty and one more update follows, so the last one always shows the latest state.
+    The first check-in after a quiet spell updates the board at once; under a burst,
+    updates follow each other at most every ``interval`` seconds.
     """
 
+    interval: float = UPDATE_INTERVAL_SECONDS
     _locks: dict[str, asyncio.Lock] = field(default_factory=dict)
     _dirty: set[str] = field(default_factory=set)
+    _last: dict[str, float] = field(default_factory=dict)
+    """Event-loop time of each team's last update (pacing is real time, not the clock)."""
 
     async def refresh(self, runtime: Runtime, client: AsyncWebClient, team_id: str) -> None:
         lock = self._locks.setdefault(team_id, asyncio.Lock())
         self._dirty.add(team_id)
         if lock.locked():
             return
+        loop = asyncio.get_running_loop()
         async with lock:
             while team_id in self._dirty:
+                due = self._last.get(team_id, -self.interval) + self.interval
+                await asyncio.sleep(max(0.0, due - loop.time()))
                 self._dirty.discard(team_id)
+                self._last[team_id] = loop.time()
                 await self._update(runtime, client, team_id)
 
     async def _update(self, runtime: Runtime, client: AsyncWebClient, team_id: str) -> None:
