@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import aiohttp
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncRateLimitErrorRetryHandler,
@@ -35,6 +36,16 @@ def web_client(runtime: Runtime) -> AsyncWebClient:
             AsyncServerErrorRetryHandler(max_retry_count=SERVER_ERROR_RETRIES),
         ],
     )
+
+
+def keep_connections(client: AsyncWebClient, runtime: Runtime) -> None:
+    """Give the client one connection pool for the life of the process. Without one,
+    slack_sdk opens a session, a TCP connection and a resolver lookup for every call,
+    which costs more CPU than the call itself. Needs a running event loop."""
+    runtime.slack_http = aiohttp.ClientSession(
+        timeout=aiohttp.ClientTimeout(total=SLACK_TIMEOUT_SECONDS)
+    )
+    client.session = runtime.slack_http
 
 
 def create_app(runtime: Runtime) -> AsyncApp:

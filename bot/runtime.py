@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import aiohttp
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.board import BoardKeeper
@@ -24,6 +25,8 @@ class Runtime:
     sessions: async_sessionmaker[AsyncSession]
     clock: Clock
     boards: BoardKeeper = field(default_factory=BoardKeeper)
+    slack_http: aiohttp.ClientSession | None = None
+    """The Web API client's connection pool, closed with the runtime (see ``bot.app``)."""
     _activities: dict[str, list[Activity]] = field(default_factory=dict)
 
     @classmethod
@@ -56,4 +59,6 @@ class Runtime:
         return self._activities[team_id]
 
     async def close(self) -> None:
+        if self.slack_http is not None:
+            await self.slack_http.close()
         await self.engine.dispose()

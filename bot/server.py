@@ -17,7 +17,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot import scheduler as scheduling
-from bot.app import create_app
+from bot.app import create_app, keep_connections
 from bot.jobs import Ticker
 from bot.roster import sync_roster
 from bot.runtime import Runtime
@@ -40,6 +40,7 @@ async def prepare(settings: Settings, clock: Clock) -> Huddle:
     runtime = Runtime.create(settings, clock)
     await upgrade(runtime.engine)
     app = create_app(runtime)
+    keep_connections(app.client, runtime)
     identity = await app.client.auth_test()
     team_id = identity["team_id"]
     await runtime.activities(team_id)
