@@ -4,6 +4,12 @@ SQLite gets WAL (readers never wait for the writer), a busy timeout, and
 ``BEGIN IMMEDIATE`` for every transaction: a read-then-write transaction that
 started as a reader can otherwise fail with "database is locked" the moment it
 tries to write, whatever the busy timeout says.
+
+SQLite writes one transaction at a time whatever the number of connections, so a
+process keeps a single connection: its transactions queue in asyncio instead of
+contending for the file lock, where SQLite's busy handler sleeps in steps of up to
+100 ms (multi-second tails under load). Another process (the CLI, a second
+instance) still waits through the busy timeout.
 """
 
 from __future__ import annotations
@@ -29,7 +35,7 @@ def is_sqlite(url: str | URL) -> bool:
 def create_engine(url: str | URL, **kwargs: Any) -> AsyncEngine:
     if not is_sqlite(url):
         return create_async_engine(url, pool_pre_ping=True, **kwargs)
-    engine = create_async_engine(url, **kwargs)
+    engine = create_async_engine(url, pool_size=1, max_overflow=0, **kwargs)  # see above
     _configure_sqlite(engine)
     return engine
 
