@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -10,6 +9,7 @@ from typing import TYPE_CHECKING
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.batching import Pacer
 from bot.messages import weekly as messages
 from bot.planner import HUDDLE, rep_weeks
 from bot.state import load_state
@@ -32,31 +32,16 @@ update loads and redraws the whole team. Whatever arrives in between is in the n
 class BoardKeeper:
     """Keeps today's board current as check-ins arrive.
 
-    Updates for one team never overlap: a check-in during an update marks the board
-    dirty and one more update follows, so the last one always shows the latest state.
-    The first check-in after a quiet spell updates the board at once; under a burst,
-    updates follow each other at most every ``interval`` seconds.
+    Updates for one team never overlap, and a check-in during an update is followed by
+    one more, so the last update always shows the latest state. The first check-in
+    after a quiet spell updates the board at once; a burst, once every interval.
     """
 
-    interval: float = UPDATE_INTERVAL_SECONDS
-    _locks: dict[str, asyncio.Lock] = field(default_factory=dict)
-    _dirty: set[str] = field(default_factory=set)
-    _last: dict[str, float] = field(default_factory=dict)
-    """Event-loop time of each team's last update (pacing is real time, not the clock)."""
+    pacer: Pacer = field(default_factory=lambda: Pacer(UPDATE_INTERVAL_SECONDS))
 
-    async def refresh(self, runtime: Runtime, client: AsyncWebClient, team_id: str) -> None:
-        lock = self._locks.setdefault(team_id, asyncio.Lock())
-        self._dirty.add(team_id)
-        if lock.locked():
-            return
-        loop = asyncio.get_running_loop()
-        async with lock:
-            while team_id in self._dirty:
-                due = self._last.get(team_id, -self.interval) + self.interval
-                await asyncio.sleep(max(0.0, due - loop.time()))
-                self._dirty.discard(team_id)
-                self._last[team_id] = loop.time()
-                await self._update(runtime, client, team_id)
+    def refresh(self, runtime: Runtime, client: AsyncWebClient, team_id: str) -> None:
+        """Bring the board up to date soon (in a task of its own)."""
+        self.pacer.due(team_id, lambda: self._update(runtime, client, team_id))
 
     async def _update(self, runtime: Runtime, client: AsyncWebClient, team_id: str) -> None:
         today = runtime.today()

@@ -61,8 +61,7 @@ async def known_person(
     recorded everyone in the channel. If Slack cannot be asked, the check-in still
     goes ahead under the name from the request and the team's timezone.
     """
-    async with runtime.sessions() as session:
-        person = await queries.get_person(session, team_id, user_id)
+    person = await runtime.person(team_id, user_id)
     if person is not None:
         return person
     now = runtime.now()

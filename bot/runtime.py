@@ -3,6 +3,8 @@ small per-process caches in front of the database."""
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -10,12 +12,19 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import aiohttp
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot.announcer import Announcer
+from bot.batching import Batcher
 from bot.board import BoardKeeper
 from bot.settings import Settings
 from bot.weeks import Clock, local_date
 from commands.activities import BUILT_IN, Activity
-from storage import queries
+from storage import checkins, queries
+from storage.checkins import Pending, Stored
 from storage.engine import create_engine, session_factory
+from storage.models import CheckIn, Person
+
+PersonKey = tuple[str, str]
+"""(team_id, user_id)"""
 
 
 @dataclass
@@ -25,9 +34,16 @@ class Runtime:
     sessions: async_sessionmaker[AsyncSession]
     clock: Clock
     boards: BoardKeeper = field(default_factory=BoardKeeper)
+    announcer: Announcer = field(default_factory=Announcer)
     slack_http: aiohttp.ClientSession | None = None
     """The Web API client's connection pool, closed with the runtime (see ``bot.app``)."""
     _activities: dict[str, list[Activity]] = field(default_factory=dict)
+    _people: Batcher[PersonKey, Person | None] = field(init=False)
+    _checkins: Batcher[Pending, Stored] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self._people = Batcher(self._load_people)
+        self._checkins = Batcher(self._store_checkins)
 
     @classmethod
     def create(cls, settings: Settings, clock: Clock) -> Runtime:
@@ -58,7 +74,34 @@ class Runtime:
                 self._activities[team_id] = await queries.team_activities(session, team_id)
         return self._activities[team_id]
 
+    async def person(self, team_id: str, user_id: str) -> Person | None:
+        """The stored person; concurrent requests share one query (``bot.batching``)."""
+        return await self._people.submit((team_id, user_id))
+
+    async def store_checkin(self, candidate: CheckIn, *, allow_repeat: bool) -> Stored:
+        """Commit a check-in; concurrent ones share one transaction (group commit)."""
+        return await self._checkins.submit(Pending(candidate, allow_repeat))
+
+    async def _load_people(self, keys: Sequence[PersonKey]) -> list[Person | None]:
+        by_team: dict[str, set[str]] = defaultdict(set)
+        for team_id, user_id in keys:
+            by_team[team_id].add(user_id)
+        found: dict[PersonKey, Person] = {}
+        async with self.sessions() as session:
+            for team_id, user_ids in by_team.items():
+                for person in await queries.people(session, team_id, user_ids):
+                    found[(team_id, person.user_id)] = person
+        return [found.get(key) for key in keys]
+
+    async def _store_checkins(self, group: Sequence[Pending]) -> list[Stored]:
+        async with self.sessions.begin() as session:
+            return await checkins.store(session, group)
+
     async def close(self) -> None:
+        """Stop paced work still waiting (an announcement or board update due within the
+        next second or two is dropped; the check-ins themselves are committed)."""
+        await self.announcer.pacer.close()
+        await self.boards.pacer.close()
         if self.slack_http is not None:
             await self.slack_http.close()
         await self.engine.dispose()

@@ -21,15 +21,15 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.messages import Message
 from bot.messages import checkin as messages
+from bot.messages.announcements import replace_line
 from bot.messages.checkin import LOG_AGAIN_ACTION, UNDO_ACTION, Logged
 from bot.messages.weekly import NUDGE_LOG_ACTION, nudge_activity
-from bot.planner import HUDDLE
 from bot.roster import known_person
 from bot.runtime import Runtime
 from commands.activities import BUILT_IN, Activity
 from commands.grammar import InvalidCheckIn, parse_checkin, split_activity, usage
 from commands.recording import CannotUndo, Outcome, Undone, record, undo
-from storage import ledger, queries
+from storage import queries
 from storage.models import Person
 
 log = logging.getLogger(__name__)
@@ -45,45 +45,47 @@ def _usage(runtime: Runtime, activity: Activity | None) -> str:
     return usage(activity, max_count=s.max_count, backdate_days=s.backdate_days)
 
 
-async def announce(
+def announce(
     runtime: Runtime, client: AsyncWebClient, person: Person, logged: Logged, outcome: Outcome
 ) -> None:
-    """Post the team's line (in today's huddle thread when there is one) and remember
-    where, so an undo can strike it through. Failures are logged, not shown: the
-    check-in itself is safe and the rep already has their receipt."""
-    channel = runtime.settings.channel
-    today = runtime.today()
-    message = messages.announcement(person.display_name, logged, outcome.progress, today)
-    board: ledger.LedgerRow | None = None
-    try:
-        key = ledger.LedgerKey(HUDDLE, channel, today.isoformat())
-        async with runtime.sessions() as session:
-            board = await ledger.sent(session, person.team_id, key)
-        posted = await client.chat_postMessage(
-            channel=channel, thread_ts=board.ts if board else None, **message
-        )
-        async with runtime.sessions.begin() as session:
-            await queries.set_announcement(
-                session, outcome.checkin.id, posted["channel"], posted["ts"]
-            )
-    except (SlackApiError, SQLAlchemyError, OSError) as error:
-        log.warning("announcement of check-in %s failed: %r", outcome.checkin.id, error)
-    await runtime.boards.refresh(runtime, client, person.team_id)
+    """Queue the team's line (``bot.announcer``) and a board update; both go out in
+    tasks of their own, after the rep has their reply."""
+    line = messages.announcement(person.display_name, logged, outcome.progress, runtime.today())
+    runtime.announcer.announce(runtime, client, person.team_id, outcome.checkin.id, line)
+    runtime.boards.refresh(runtime, client, person.team_id)
 
 
 async def retract(runtime: Runtime, client: AsyncWebClient, undone: Undone, name: str) -> None:
     """After an undo: strike through the team's line, and bring the board up to date."""
     checkin = undone.checkin
-    if checkin.announcement_channel and checkin.announcement_ts:
+    channel, ts = checkin.announcement_channel, checkin.announcement_ts
+    if channel and ts:
+        struck = messages.announcement_undone(name, undone.logged, runtime.today())
         try:
-            await client.chat_update(
-                channel=checkin.announcement_channel,
-                ts=checkin.announcement_ts,
-                **messages.announcement_undone(name, undone.logged, runtime.today()),
+            async with runtime.sessions() as session:
+                shared = len(await queries.announced_with(session, channel, ts)) > 1
+            update = (
+                await _struck_in_place(client, channel, ts, checkin.id, struck)
+                if shared
+                else struck
             )
-        except SlackApiError as error:
+            if update is not None:
+                await client.chat_update(channel=channel, ts=ts, **update)
+        except (SlackApiError, SQLAlchemyError) as error:
             log.warning("could not strike through announcement: %r", error)
-    await runtime.boards.refresh(runtime, client, checkin.team_id)
+    runtime.boards.refresh(runtime, client, checkin.team_id)
+
+
+async def _struck_in_place(
+    client: AsyncWebClient, channel: str, ts: str, checkin_id: int, struck: Message
+) -> Message | None:
+    """A message several check-ins share, as posted, with only this one's line struck
+    (None if Slack no longer has it: then nobody else's line is touched either)."""
+    found = await client.conversations_replies(
+        channel=channel, ts=ts, oldest=ts, latest=ts, inclusive=True, limit=2
+    )
+    posted = next((m for m in found["messages"] if m.get("ts") == ts), None)
+    return replace_line(posted.get("blocks") or [], checkin_id, struck) if posted else None
 
 
 async def _log(
@@ -144,7 +146,7 @@ async def _record_and_reply(
         )
     await reply(response_type="ephemeral", **reply_message, **reply_options)
     if not outcome.repeat:
-        await announce(runtime, client, person, logged, outcome)
+        announce(runtime, client, person, logged, outcome)
 
 
 def register(app: AsyncApp, runtime: Runtime) -> None:

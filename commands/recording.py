@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,6 +15,7 @@ from bot.weeks import week_start
 from commands.activities import Activity
 from storage import queries
 from storage.models import CheckIn
+from storage.queries import WeeksData
 
 
 @dataclass(frozen=True)
@@ -24,21 +26,28 @@ class Outcome:
     """True when nothing was stored because the same check-in was just logged."""
 
 
+def _progress(
+    data: WeeksData, totals: Mapping[str, int], activities: Sequence[Activity], logged: Logged
+) -> ActivityProgress:
+    week = week_start(logged.day)
+    week_of_rep = rep_week(
+        logged.user_id,
+        week,
+        activities,
+        totals,
+        data.goal_rows,
+        data.away.get(logged.user_id, []),
+    )
+    return week_of_rep.of(logged.activity.key)
+
+
 async def _activity_progress(
     session: AsyncSession, runtime: Runtime, team_id: str, logged: Logged
 ) -> ActivityProgress:
     week = week_start(logged.day)
     data = await queries.load_weeks(session, team_id, [logged.user_id], week, week)
-    activities = await runtime.activities(team_id)
-    week_of_rep = rep_week(
-        logged.user_id,
-        week,
-        activities,
-        data.totals[(logged.user_id, week)],
-        data.goal_rows,
-        data.away[logged.user_id],
-    )
-    return week_of_rep.of(logged.activity.key)
+    totals = data.totals.get((logged.user_id, week), {})
+    return _progress(data, totals, await runtime.activities(team_id), logged)
 
 
 async def record(
@@ -47,9 +56,10 @@ async def record(
     """Store a check-in and return the rep's progress including it.
 
     Commits before returning: a caller may tell the rep "recorded" only after this.
-    Any database error propagates, and then nothing was stored.
+    Any database error propagates, and then nothing was stored. Check-ins arriving
+    together are committed together (``Runtime.store_checkin``).
     """
-    await runtime.activities(team_id)
+    activities = await runtime.activities(team_id)
     candidate = CheckIn(
         team_id=team_id,
         user_id=logged.user_id,
@@ -60,16 +70,9 @@ async def record(
         source=source,
         created_at=runtime.now(),
     )
-    async with runtime.sessions.begin() as session:
-        await queries.lock_rep(session, team_id, logged.user_id)
-        previous = None if allow_repeat else await queries.find_repeat(session, candidate)
-        if previous is None:
-            session.add(candidate)
-            await session.flush()
-        progress = await _activity_progress(session, runtime, team_id, logged)
-    if previous is not None:
-        return Outcome(previous, progress, repeat=True)
-    return Outcome(candidate, progress, repeat=False)
+    stored = await runtime.store_checkin(candidate, allow_repeat=allow_repeat)
+    progress = _progress(stored.weeks, stored.totals, activities, logged)
+    return Outcome(stored.checkin, progress, stored.repeat)
 
 
 @dataclass(frozen=True)
@@ -85,7 +88,7 @@ class CannotUndo(Exception):
 
 async def undo(runtime: Runtime, team_id: str, checkin_id: int, user_id: str) -> Undone:
     async with runtime.sessions.begin() as session:
-        await queries.lock_rep(session, team_id, user_id)
+        await queries.lock_reps(session, team_id, [user_id])
         checkin = await queries.get_checkin(session, team_id, checkin_id)
         if checkin is None or checkin.user_id != user_id:
             raise CannotUndo("You can only undo your own check-ins.")

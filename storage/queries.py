@@ -7,12 +7,12 @@ decides what one transaction covers.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, select, text, update
+from sqlalchemy import Table, func, insert, select, text, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -102,6 +102,16 @@ async def get_person(session: AsyncSession, team_id: str, user_id: str) -> Perso
     return await session.get(Person, (team_id, user_id))
 
 
+async def people(session: AsyncSession, team_id: str, user_ids: Collection[str]) -> list[Person]:
+    """The stored people among ``user_ids`` (strangers are simply absent)."""
+    rows = await session.execute(
+        select(*Person.__table__.columns).where(
+            Person.team_id == team_id, Person.user_id.in_(user_ids)
+        )
+    )
+    return [Person(**row._mapping) for row in rows]
+
+
 async def save_people(session: AsyncSession, people: Collection[Person]) -> None:
     """Insert or refresh what Slack told us about users, keeping the manager flag."""
     if not people:
@@ -161,33 +171,58 @@ async def set_in_channel(
     )
 
 
-async def lock_rep(session: AsyncSession, team_id: str, user_id: str) -> None:
-    """Serialise one rep's check-ins so the repeat guard and week totals are exact.
+async def lock_reps(session: AsyncSession, team_id: str, user_ids: Collection[str]) -> None:
+    """Serialise each rep's check-ins so the repeat guard and week totals are exact,
+    across instances too. Locks are taken in one order, so two writers never deadlock.
 
     SQLite needs nothing: ``BEGIN IMMEDIATE`` already serialises writers.
     """
     if is_postgres(session):
+        keys = sorted(f"{team_id}:{user_id}" for user_id in set(user_ids))
         await session.execute(
-            text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": f"{team_id}:{user_id}"}
+            text("SELECT pg_advisory_xact_lock(hashtext(k)) FROM unnest(CAST(:keys AS text[])) k"),
+            {"keys": keys},
         )
 
 
-async def find_repeat(session: AsyncSession, candidate: CheckIn) -> CheckIn | None:
-    """The same check-in (person, activity, count, day, note) logged moments ago."""
-    return await session.scalar(
-        select(CheckIn)
-        .where(
-            CheckIn.team_id == candidate.team_id,
-            CheckIn.user_id == candidate.user_id,
-            CheckIn.activity == candidate.activity,
-            CheckIn.count == candidate.count,
-            CheckIn.day == candidate.day,
-            CheckIn.note == candidate.note,
+async def earlier_same(
+    session: AsyncSession, team_id: str, candidates: Collection[CheckIn], since: datetime
+) -> list[CheckIn]:
+    """Check-ins after ``since``, not undone, identical to one of ``candidates`` (same
+    person, activity, count, day and note): the rows a repeat would repeat."""
+    if not candidates:
+        return []
+    key = (CheckIn.user_id, CheckIn.activity, CheckIn.count, CheckIn.day, CheckIn.note)
+    rows = await session.execute(
+        select(*CheckIn.__table__.columns).where(
+            CheckIn.team_id == team_id,
+            CheckIn.created_at > since,
             CheckIn.undone_at.is_(None),
-            CheckIn.created_at > candidate.created_at - REPEAT_WINDOW,
+            tuple_(*key).in_([(c.user_id, c.activity, c.count, c.day, c.note) for c in candidates]),
         )
-        .limit(1)
     )
+    return [CheckIn(**row._mapping) for row in rows]
+
+
+async def insert_checkins(session: AsyncSession, checkins: Sequence[CheckIn]) -> None:
+    """Insert new check-ins in one statement and give each its id.
+
+    Rows come back in no promised order, so each is matched by its values; rows
+    alike in every value are interchangeable.
+    """
+    if not checkins:
+        return
+    table = cast(Table, CheckIn.__table__)
+    columns = [c for c in table.columns if c.name != "id"]
+    rows = await session.execute(
+        insert(table).returning(table.c.id, *columns),
+        [{c.name: getattr(checkin, c.name) for c in columns} for checkin in checkins],
+    )
+    ids: dict[tuple[Any, ...], list[int]] = defaultdict(list)
+    for checkin_id, *values in rows:
+        ids[tuple(values)].append(checkin_id)
+    for checkin in checkins:
+        checkin.id = ids[tuple(getattr(checkin, c.name) for c in columns)].pop()
 
 
 async def get_checkin(session: AsyncSession, team_id: str, checkin_id: int) -> CheckIn | None:
@@ -195,12 +230,25 @@ async def get_checkin(session: AsyncSession, team_id: str, checkin_id: int) -> C
     return checkin if checkin is not None and checkin.team_id == team_id else None
 
 
-async def set_announcement(session: AsyncSession, checkin_id: int, channel: str, ts: str) -> None:
+async def set_announcement(
+    session: AsyncSession, checkin_ids: Collection[int], channel: str, ts: str
+) -> None:
+    """Where the team's line for these check-ins went (one message may carry several)."""
     await session.execute(
         update(CheckIn)
-        .where(CheckIn.id == checkin_id)
+        .where(CheckIn.id.in_(checkin_ids))
         .values(announcement_channel=channel, announcement_ts=ts)
     )
+
+
+async def announced_with(session: AsyncSession, channel: str, ts: str) -> list[int]:
+    """The check-ins whose lines share the message at (channel, ts)."""
+    rows = await session.scalars(
+        select(CheckIn.id).where(
+            CheckIn.announcement_channel == channel, CheckIn.announcement_ts == ts
+        )
+    )
+    return list(rows)
 
 
 @dataclass
