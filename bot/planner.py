@@ -84,9 +84,14 @@ class Plan:
 
 
 def weeks_to_load(now: datetime, settings: Settings) -> tuple[date, date]:
-    """First and last Monday whose data any plan at ``now`` may need."""
+    """First and last Monday whose data any plan at ``now`` may need. The weeks before
+    last only matter to the managers' digest (patterns), so they are loaded only
+    while a digest may be due: on Thursday a company's nudges need a third of the rows."""
     this_week = week_start(local_date(now, settings.timezone))
-    return this_week - timedelta(weeks=PATTERN_WEEKS), this_week + timedelta(weeks=1)
+    last_week = this_week - timedelta(weeks=1)
+    digest_due = any(summary_window(w, settings).contains(now) for w in (last_week, this_week))
+    back = PATTERN_WEEKS if digest_due else 1
+    return this_week - timedelta(weeks=back), this_week + timedelta(weeks=1)
 
 
 def rep_weeks(state: TeamState, week: date) -> list[RepLine]:
@@ -158,10 +163,18 @@ def plan(now: datetime, settings: Settings, state: TeamState, force: Force | Non
     channel = settings.channel
     this_week = week_start(local_date(now, settings.timezone))
     candidates: list[Send] = []
+    goals = GoalBook(state.weeks.goal_rows)
+    computed: dict[date, list[RepLine]] = {}
+
+    def lines(week: date) -> list[RepLine]:
+        """Every rep's line for ``week``, worked out once however many posts show it."""
+        if week not in computed:
+            computed[week] = _lines(state, goals, state.reps, week)
+        return computed[week]
 
     today = local_date(now, settings.timezone)
     if force is None and _due(huddle_window(today, settings), now, HUDDLE, this_week, None):
-        board = messages.board(today, rep_weeks(state, this_week))
+        board = messages.board(today, lines(this_week))
         candidates.append(Send(LedgerKey(HUDDLE, channel, today.isoformat()), channel, board))
 
     weeks = (
@@ -169,26 +182,27 @@ def plan(now: datetime, settings: Settings, state: TeamState, force: Force | Non
         if force is not None
         else [this_week - timedelta(weeks=1), this_week, this_week + timedelta(weeks=1)]
     )
-    goals = GoalBook(state.weeks.goal_rows)
     for week in weeks:
         period = iso_week(week)
         summary_label = f"{weekly_day(week, settings.summary_at):%A}'s summary"
         nudge_windows = _nudge_windows(state.reps, week, settings)
-        due = [r for r in state.reps if _due(nudge_windows[r.timezone], now, NUDGE, week, force)]
-        for rep, line in zip(due, _lines(state, goals, due, week), strict=True):
-            if _needs_nudge(state, rep, line, nudge_windows[rep.timezone]):
-                nudge = messages.nudge(line, summary_label)
-                candidates.append(Send(LedgerKey(NUDGE, rep.user_id, period), rep.user_id, nudge))
+        due = {
+            r.user_id
+            for r in state.reps
+            if _due(nudge_windows[r.timezone], now, NUDGE, week, force)
+        }
+        if due:  # only then are the week's lines worth working out
+            for rep, line in zip(state.reps, lines(week), strict=True):
+                opens = nudge_windows[rep.timezone]
+                if rep.user_id in due and _needs_nudge(state, rep, line, opens):
+                    nudge = messages.nudge(line, summary_label)
+                    key = LedgerKey(NUDGE, rep.user_id, period)
+                    candidates.append(Send(key, rep.user_id, nudge))
         window = summary_window(week, settings)
-        summary_due = _due(window, now, SUMMARY, week, force)
-        digest_due = _due(window, now, DIGEST, week, force)
-        if not (summary_due or digest_due):
-            continue
-        lines = _lines(state, goals, state.reps, week)
-        if summary_due:
-            candidates += _parts(SUMMARY, channel, period, messages.summary(week, lines))
-        if digest_due:
-            missed = [line for line in lines if line.week.has_goals and line.week.short]
+        if _due(window, now, SUMMARY, week, force):
+            candidates += _parts(SUMMARY, channel, period, messages.summary(week, lines(week)))
+        if _due(window, now, DIGEST, week, force):
+            missed = [line for line in lines(week) if line.week.has_goals and line.week.short]
             digest = messages.digest(week, missed, _pattern_counts(state, goals, missed, week))
             for manager in state.managers:
                 candidates += _parts(DIGEST, manager, period, digest)

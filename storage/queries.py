@@ -10,15 +10,15 @@ from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any, cast
+from typing import Any
+from typing import cast as typing_cast
 
-from sqlalchemy import Table, func, insert, select, text, tuple_, update
+from sqlalchemy import Date, Table, cast, func, insert, select, text, tuple_, type_coerce, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.progress import GoalRow
-from bot.weeks import week_start
 from commands.activities import Activity
 from storage.models import (
     TEAM_DEFAULT,
@@ -212,7 +212,7 @@ async def insert_checkins(session: AsyncSession, checkins: Sequence[CheckIn]) ->
     """
     if not checkins:
         return
-    table = cast(Table, CheckIn.__table__)
+    table = typing_cast(Table, CheckIn.__table__)
     columns = [c for c in table.columns if c.name != "id"]
     rows = await session.execute(
         insert(table).returning(table.c.id, *columns),
@@ -262,6 +262,14 @@ class WeeksData:
     away: dict[str, list[tuple[date, date]]] = field(default_factory=lambda: defaultdict(list))
 
 
+def _monday(session: AsyncSession, day: Any) -> Any:
+    """The Monday of ``day``'s week, worked out by the database: grouping by it there
+    sends one row per rep, week and activity instead of one per day (4x fewer)."""
+    if is_postgres(session):
+        return cast(func.date_trunc("week", day), Date)
+    return type_coerce(func.date(day, "weekday 0", "-6 days"), Date)
+
+
 async def load_weeks(
     session: AsyncSession,
     team_id: str,
@@ -274,14 +282,15 @@ async def load_weeks(
     data = WeeksData()
     until = last_week + timedelta(days=6)
 
+    week = _monday(session, CheckIn.day)
     totals = (
-        select(CheckIn.user_id, CheckIn.day, CheckIn.activity, func.sum(CheckIn.count))
+        select(CheckIn.user_id, week, CheckIn.activity, func.sum(CheckIn.count))
         .where(
             CheckIn.team_id == team_id,
             CheckIn.day.between(first_week, until),
             CheckIn.undone_at.is_(None),
         )
-        .group_by(CheckIn.user_id, CheckIn.day, CheckIn.activity)
+        .group_by(CheckIn.user_id, week, CheckIn.activity)
     )
     away = select(AwayPeriod.user_id, AwayPeriod.first_day, AwayPeriod.last_day).where(
         AwayPeriod.team_id == team_id,
@@ -292,9 +301,8 @@ async def load_weeks(
         totals = totals.where(CheckIn.user_id.in_(user_ids))
         away = away.where(AwayPeriod.user_id.in_(user_ids))
 
-    for user_id, day, activity, total in await session.execute(totals):
-        bucket = data.totals[(user_id, week_start(day))]
-        bucket[activity] = bucket.get(activity, 0) + int(total)
+    for user_id, monday, activity, total in await session.execute(totals):
+        data.totals[(user_id, monday)][activity] = int(total)
     goals = await session.execute(
         select(Goal.activity, Goal.user_id, Goal.valid_from, Goal.target).where(
             Goal.team_id == team_id, Goal.valid_from <= last_week
