@@ -11,13 +11,16 @@ Outcomes of a Slack call fall in three groups:
   the conversation's history for it first: found means sent; not found means it is
   safe to post again. If even the look fails, the row is left ``unknown`` and the
   next tick looks again.
+
+Direct messages fan out ``FAN_OUT`` at a time; the claims (and the outcomes) of the
+sends in flight together are written in one statement and one transaction.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -26,6 +29,7 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.batching import Batcher
 from bot.planner import Plan, Send
 from bot.runtime import Runtime
 from storage import ledger
@@ -36,6 +40,9 @@ log = logging.getLogger(__name__)
 METADATA_EVENT = "huddle_scheduled"
 FAN_OUT = 8
 """Direct messages in flight at once: fast for big teams, gentle on rate limits."""
+CLAIM_AHEAD = 2 * FAN_OUT
+"""Sends claimed together, in one statement, before they go out. Small enough that a
+claim never waits long for its send (a claim older than the lease is taken over)."""
 UNKNOWN_RETRIES = 3
 UNKNOWN_BACKOFF_SECONDS = 0.5
 HISTORY_MARGIN = timedelta(minutes=2)
@@ -74,32 +81,48 @@ class Sender:
         self.client = client
         self.team_id = team_id
         self.report = Report()
+        self._claims = Batcher(self._claim_new)
+        self._outcomes = Batcher(self._record_all)
 
     async def deliver(self, plan: Plan) -> Report:
-        """Firsts fan out in parallel; continuation parts follow, in order."""
+        """Firsts fan out in parallel, claimed a few fan-outs ahead of their send so
+        that new claims share a statement; continuation parts follow, in order."""
         firsts = [s for s in plan.sends if s.parent is None]
         parts = [s for s in plan.sends if s.parent is not None]
         gate = asyncio.Semaphore(FAN_OUT)
 
-        async def gated(send: Send) -> None:
+        async def gated(send: Send, row: LedgerRow | None) -> None:
             async with gate:
-                await self._deliver(send)
+                await self._send(send, row, thread_ts=None)
 
-        await asyncio.gather(*(gated(s) for s in firsts))
+        for start in range(0, len(firsts), CLAIM_AHEAD):
+            chunk = firsts[start : start + CLAIM_AHEAD]
+            rows = await asyncio.gather(*(self._claim(s) for s in chunk))
+            await asyncio.gather(*(gated(s, row) for s, row in zip(chunk, rows, strict=True)))
         for send in parts:
             await self._deliver(send)
         return self.report
 
     async def _claim(self, send: Send) -> LedgerRow | None:
-        now = self.runtime.now()
+        if send.previous is not None:
+            async with self.runtime.sessions.begin() as session:
+                return await ledger.reclaim(session, send.previous, self.runtime.now())
+        return await self._claims.submit(send.key)
+
+    async def _claim_new(self, keys: Sequence[LedgerKey]) -> list[LedgerRow | None]:
+        """The new claims of the sends in flight together, in one statement."""
         async with self.runtime.sessions.begin() as session:
-            if send.previous is not None:
-                return await ledger.reclaim(session, send.previous, now)
-            return await ledger.claim_new(session, self.team_id, send.key, now)
+            claimed = await ledger.claim_new(session, self.team_id, keys, self.runtime.now())
+        return [claimed.get(key) for key in keys]
 
     async def _record(self, row: LedgerRow, state: str, **details: str | None) -> None:
+        await self._outcomes.submit(ledger.Outcome(row.id, state, **details))
+
+    async def _record_all(self, outcomes: Sequence[ledger.Outcome]) -> list[None]:
+        """The outcomes of the sends finished together, in one statement."""
         async with self.runtime.sessions.begin() as session:
-            await ledger.record(session, row.id, state, self.runtime.now(), **details)
+            await ledger.record(session, outcomes, self.runtime.now())
+        return [None] * len(outcomes)
 
     async def _deliver(self, send: Send) -> None:
         thread_ts = None
@@ -108,7 +131,9 @@ class Sender:
             if thread_ts is None:
                 self.report.waiting.append(send.key)
                 return
-        row = await self._claim(send)
+        await self._send(send, await self._claim(send), thread_ts)
+
+    async def _send(self, send: Send, row: LedgerRow | None, thread_ts: str | None) -> None:
         if row is None:
             self.report.lost_race.append(send.key)
             return
@@ -116,7 +141,9 @@ class Sender:
         since = (send.previous.claimed_at if send.previous else row.claimed_at) - HISTORY_MARGIN
         for attempt in range(UNKNOWN_RETRIES):
             try:
-                channel = await self._channel(send.to)
+                # Slack posts to a user ID in the app's DM with them; the DM's own ID
+                # is needed only to look in its history.
+                channel = await self._channel(send.to) if look_first else send.to
                 if look_first:
                     found = await self._find(send.key, channel, thread_ts, since)
                     if found is not None:

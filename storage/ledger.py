@@ -12,8 +12,9 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import select, update
+from sqlalchemy import Table, bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import SendLedger
@@ -71,26 +72,36 @@ async def sent(session: AsyncSession, team_id: str, key: LedgerKey) -> LedgerRow
 
 
 async def claim_new(
-    session: AsyncSession, team_id: str, key: LedgerKey, now: datetime
-) -> LedgerRow | None:
-    """Insert the row as ``claimed``; None when it already exists (someone else's)."""
-    inserted = await session.scalar(
+    session: AsyncSession, team_id: str, keys: Collection[LedgerKey], now: datetime
+) -> dict[LedgerKey, LedgerRow]:
+    """Insert the rows as ``claimed``, all in one statement; a key whose row already
+    exists (someone else's) is missing from the answer."""
+    if not keys:
+        return {}
+    inserted = await session.execute(
         dialect_insert(session)(SendLedger)
         .values(
-            team_id=team_id,
-            kind=key.kind,
-            recipient=key.recipient,
-            period=key.period,
-            state=CLAIMED,
-            attempts=1,
-            claimed_at=now,
+            [
+                dict(
+                    team_id=team_id,
+                    kind=key.kind,
+                    recipient=key.recipient,
+                    period=key.period,
+                    state=CLAIMED,
+                    attempts=1,
+                    claimed_at=now,
+                )
+                for key in keys
+            ]
         )
         .on_conflict_do_nothing()
-        .returning(SendLedger.id)
+        .returning(SendLedger.id, SendLedger.kind, SendLedger.recipient, SendLedger.period)
     )
-    if inserted is None:
-        return None
-    return LedgerRow(inserted, key, CLAIMED, 1, now, None, None)
+    claimed = {}
+    for row_id, kind, recipient, period in inserted:
+        key = LedgerKey(kind, recipient, period)
+        claimed[key] = LedgerRow(row_id, key, CLAIMED, 1, now, None, None)
+    return claimed
 
 
 async def reclaim(session: AsyncSession, seen: LedgerRow, now: datetime) -> LedgerRow | None:
@@ -109,21 +120,44 @@ async def reclaim(session: AsyncSession, seen: LedgerRow, now: datetime) -> Ledg
     return LedgerRow(seen.id, seen.key, CLAIMED, seen.attempts + 1, now, seen.channel, seen.ts)
 
 
-async def record(
-    session: AsyncSession,
-    row_id: int,
-    state: str,
-    now: datetime,
-    *,
-    channel: str | None = None,
-    ts: str | None = None,
-    error: str | None = None,
-) -> None:
-    values: dict[str, object] = {"state": state, "error": error}
-    if channel is not None:
-        values["channel"] = channel
-    if ts is not None:
-        values["ts"] = ts
-    if state == SENT:
-        values["sent_at"] = now
-    await session.execute(update(SendLedger).where(SendLedger.id == row_id).values(**values))
+@dataclass(frozen=True)
+class Outcome:
+    """What became of a claimed send: its new state and, when known, where it went."""
+
+    row_id: int
+    state: str
+    channel: str | None = None
+    ts: str | None = None
+    error: str | None = None
+
+
+_ledger = cast(Table, SendLedger.__table__)
+_RECORD = (
+    update(_ledger)
+    .where(_ledger.c.id == bindparam("row_id"))
+    .values(
+        state=bindparam("new_state"),
+        error=bindparam("new_error"),
+        channel=func.coalesce(bindparam("new_channel"), _ledger.c.channel),
+        ts=func.coalesce(bindparam("new_ts"), _ledger.c.ts),
+        sent_at=func.coalesce(bindparam("new_sent_at"), _ledger.c.sent_at),
+    )
+)
+"""One statement for any number of outcomes: a channel or ts not given is kept."""
+
+
+async def record(session: AsyncSession, outcomes: Collection[Outcome], now: datetime) -> None:
+    await session.execute(
+        _RECORD,
+        [
+            dict(
+                row_id=o.row_id,
+                new_state=o.state,
+                new_error=o.error,
+                new_channel=o.channel,
+                new_ts=o.ts,
+                new_sent_at=now if o.state == SENT else None,
+            )
+            for o in outcomes
+        ],
+    )
