@@ -8,9 +8,10 @@ failure, or a send whose outcome must first be checked in Slack (see ``bot.sende
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from bot.messages import Message
@@ -120,35 +121,45 @@ def _is_away(state: TeamState, user_id: str, day: date) -> bool:
     return any(first <= day <= last for first, last in state.weeks.away.get(user_id, []))
 
 
-def _parts(kind: str, to: str, period: str, parts: Sequence[Message]) -> list[Send]:
+@dataclass(frozen=True)
+class _Offer:
+    """A message that is due, built only if the ledger does not already account for it:
+    every tick re-plans, and most of what is due was sent on an earlier one."""
+
+    key: LedgerKey
+    to: str
+    build: Callable[[], Message]
+    parent: LedgerKey | None = None
+
+
+def _parts(kind: str, to: str, period: str, parts: Sequence[Message]) -> list[_Offer]:
     """One ledger row per message; parts after the first go in the first one's thread."""
     first = LedgerKey(kind, to, period)
-    sends = [Send(first, to, parts[0])]
-    sends += [
-        Send(LedgerKey(kind, f"{to}#{i}", period), to, part, parent=first)
+    offers = [_Offer(first, to, _built(parts[0]))]
+    offers += [
+        _Offer(LedgerKey(kind, f"{to}#{i}", period), to, _built(part), parent=first)
         for i, part in enumerate(parts[1:], start=2)
     ]
-    return sends
+    return offers
 
 
-def _decide(
-    candidate: Send, ledger: Mapping[LedgerKey, LedgerRow], now: datetime, plan: Plan
-) -> None:
-    row = ledger.get(candidate.key)
+def _built(message: Message) -> Callable[[], Message]:
+    return lambda: message
+
+
+def _skipped_because(row: LedgerRow | None, now: datetime) -> str | None:
+    """Why a due message is not sent now, or None: send it (taking ``row`` over if any)."""
     if row is None:
-        plan.sends.append(candidate)
-    elif row.state == SENT:
-        plan.skipped.append((candidate.key, "already sent"))
-    elif row.attempts >= MAX_ATTEMPTS:
-        plan.skipped.append((candidate.key, f"gave up after {row.attempts} attempts"))
-    elif row.state in (FAILED, UNKNOWN) or (
+        return None
+    if row.state == SENT:
+        return "already sent"
+    if row.attempts >= MAX_ATTEMPTS:
+        return f"gave up after {row.attempts} attempts"
+    if row.state in (FAILED, UNKNOWN) or (
         row.state == CLAIMED and now - row.claimed_at > CLAIM_LEASE
     ):
-        plan.sends.append(
-            Send(candidate.key, candidate.to, candidate.message, row, candidate.parent)
-        )
-    else:
-        plan.skipped.append((candidate.key, "being sent by another run"))
+        return None
+    return "being sent by another run"
 
 
 def _due(window: Window | None, now: datetime, kind: str, week: date, force: Force | None) -> bool:
@@ -162,7 +173,7 @@ def plan(now: datetime, settings: Settings, state: TeamState, force: Force | Non
     result = Plan()
     channel = settings.channel
     this_week = week_start(local_date(now, settings.timezone))
-    candidates: list[Send] = []
+    offers: list[_Offer] = []
     goals = GoalBook(state.weeks.goal_rows)
     computed: dict[date, list[RepLine]] = {}
 
@@ -174,8 +185,8 @@ def plan(now: datetime, settings: Settings, state: TeamState, force: Force | Non
 
     today = local_date(now, settings.timezone)
     if force is None and _due(huddle_window(today, settings), now, HUDDLE, this_week, None):
-        board = messages.board(today, lines(this_week))
-        candidates.append(Send(LedgerKey(HUDDLE, channel, today.isoformat()), channel, board))
+        key = LedgerKey(HUDDLE, channel, today.isoformat())
+        offers.append(_Offer(key, channel, lambda: messages.board(today, lines(this_week))))
 
     weeks = (
         [force.week]
@@ -185,30 +196,29 @@ def plan(now: datetime, settings: Settings, state: TeamState, force: Force | Non
     for week in weeks:
         period = iso_week(week)
         summary_label = f"{weekly_day(week, settings.summary_at):%A}'s summary"
-        nudge_windows = _nudge_windows(state.reps, week, settings)
-        due = {
-            r.user_id
-            for r in state.reps
-            if _due(nudge_windows[r.timezone], now, NUDGE, week, force)
-        }
+        windows = _nudge_windows(state.reps, week, settings)
+        due = {zone for zone, window in windows.items() if _due(window, now, NUDGE, week, force)}
         if due:  # only then are the week's lines worth working out
             for rep, line in zip(state.reps, lines(week), strict=True):
-                opens = nudge_windows[rep.timezone]
-                if rep.user_id in due and _needs_nudge(state, rep, line, opens):
-                    nudge = messages.nudge(line, summary_label)
-                    key = LedgerKey(NUDGE, rep.user_id, period)
-                    candidates.append(Send(key, rep.user_id, nudge))
+                if rep.timezone in due and _needs_nudge(state, rep, line, windows[rep.timezone]):
+                    nudge = partial(messages.nudge, line, summary_label)
+                    offers.append(_Offer(LedgerKey(NUDGE, rep.user_id, period), rep.user_id, nudge))
         window = summary_window(week, settings)
         if _due(window, now, SUMMARY, week, force):
-            candidates += _parts(SUMMARY, channel, period, messages.summary(week, lines(week)))
+            offers += _parts(SUMMARY, channel, period, messages.summary(week, lines(week)))
         if _due(window, now, DIGEST, week, force):
             missed = [line for line in lines(week) if line.week.has_goals and line.week.short]
             digest = messages.digest(week, missed, _pattern_counts(state, goals, missed, week))
             for manager in state.managers:
-                candidates += _parts(DIGEST, manager, period, digest)
+                offers += _parts(DIGEST, manager, period, digest)
 
-    for candidate in candidates:
-        _decide(candidate, state.ledger, now, result)
+    for offer in offers:
+        row = state.ledger.get(offer.key)
+        reason = _skipped_because(row, now)
+        if reason is None:
+            result.sends.append(Send(offer.key, offer.to, offer.build(), row, offer.parent))
+        else:
+            result.skipped.append((offer.key, reason))
     return result
 
 
