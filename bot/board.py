@@ -41,9 +41,10 @@ class BoardKeeper:
 
     def refresh(self, runtime: Runtime, client: AsyncWebClient, team_id: str) -> None:
         """Bring the board up to date soon (in a task of its own)."""
-        self.pacer.due(team_id, lambda: self._update(runtime, client, team_id))
+        self.pacer.due(team_id, lambda: self.update(runtime, client, team_id))
 
-    async def _update(self, runtime: Runtime, client: AsyncWebClient, team_id: str) -> None:
+    async def update(self, runtime: Runtime, client: AsyncWebClient, team_id: str) -> None:
+        """Update today's board now, if it was posted (``refresh`` paces calls to this)."""
         today = runtime.today()
         key = ledger.LedgerKey(HUDDLE, runtime.settings.channel, today.isoformat())
         async with runtime.sessions() as session:
