@@ -29,5 +29,10 @@ typecheck: $(STAMP)
 test: lint typecheck
 	$(BIN)/pytest -q -rs
 
+# Check-ins against bare Bolt, then company scale; prints the table of
+# docs/PERFORMANCE.md. Needs PostgreSQL at 127.0.0.1:5432 like the tests; about 5 min.
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
