@@ -30,6 +30,8 @@ CLAIM_LEASE = timedelta(minutes=5)
 """A claim older than this belongs to a process that died mid-send."""
 MAX_ATTEMPTS = 5
 PATTERN_WEEKS, PATTERN_MISSES = 4, 3
+EARLIEST_CLOCK = ZoneInfo("Etc/GMT-14")
+"""UTC+14, the first clock on Earth to reach any time: no rep's nudge opens before it."""
 
 
 @dataclass(frozen=True)
@@ -85,14 +87,19 @@ class Plan:
 
 
 def weeks_to_load(now: datetime, settings: Settings) -> tuple[date, date]:
-    """First and last Monday whose data any plan at ``now`` may need. The weeks before
-    last only matter to the managers' digest (patterns), so they are loaded only
-    while a digest may be due: on Thursday a company's nudges need a third of the rows."""
+    """First and last Monday whose data a plan at ``now`` needs: this week (the board),
+    a week whose nudge can be open on any rep's clock or whose summary is due, and the
+    weeks before a due digest (patterns). On a Thursday evening that is one week of a
+    company's check-ins instead of six."""
     this_week = week_start(local_date(now, settings.timezone))
-    last_week = this_week - timedelta(weeks=1)
-    digest_due = any(summary_window(w, settings).contains(now) for w in (last_week, this_week))
-    back = PATTERN_WEEKS if digest_due else 1
-    return this_week - timedelta(weeks=back), this_week + timedelta(weeks=1)
+    weeks = [this_week]
+    for week in (this_week - timedelta(weeks=1), this_week, this_week + timedelta(weeks=1)):
+        summary = summary_window(week, settings)
+        if summary.contains(now):
+            weeks += [week - timedelta(weeks=i) for i in range(PATTERN_WEEKS)]
+        elif nudge_window(week, EARLIEST_CLOCK, settings).start <= now < summary.start:
+            weeks.append(week)
+    return min(weeks), max(weeks)
 
 
 def rep_weeks(state: TeamState, week: date) -> list[RepLine]:

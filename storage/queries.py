@@ -282,15 +282,17 @@ async def load_weeks(
     data = WeeksData()
     until = last_week + timedelta(days=6)
 
-    week = _monday(session, CheckIn.day)
+    by: list[Any] = [CheckIn.user_id, CheckIn.activity]
+    if last_week != first_week:  # one week needs no date arithmetic on every row
+        by.append(_monday(session, CheckIn.day))
     totals = (
-        select(CheckIn.user_id, week, CheckIn.activity, func.sum(CheckIn.count))
+        select(*by, func.sum(CheckIn.count))
         .where(
             CheckIn.team_id == team_id,
             CheckIn.day.between(first_week, until),
             CheckIn.undone_at.is_(None),
         )
-        .group_by(CheckIn.user_id, week, CheckIn.activity)
+        .group_by(*by)
     )
     away = select(AwayPeriod.user_id, AwayPeriod.first_day, AwayPeriod.last_day).where(
         AwayPeriod.team_id == team_id,
@@ -301,8 +303,8 @@ async def load_weeks(
         totals = totals.where(CheckIn.user_id.in_(user_ids))
         away = away.where(AwayPeriod.user_id.in_(user_ids))
 
-    for user_id, monday, activity, total in await session.execute(totals):
-        data.totals[(user_id, monday)][activity] = int(total)
+    for user_id, activity, *monday, total in await session.execute(totals):
+        data.totals[(user_id, monday[0] if monday else first_week)][activity] = int(total)
     goals = await session.execute(
         select(Goal.activity, Goal.user_id, Goal.valid_from, Goal.target).where(
             Goal.team_id == team_id, Goal.valid_from <= last_week

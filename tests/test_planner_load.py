@@ -1,0 +1,73 @@
+"""The planner's load reads only the weeks a plan at that moment can need
+(``weeks_to_load``). Guard: planning from just those weeks gives exactly the plan made
+from every week, at every hour of a fortnight, for reps on the earliest and the latest
+clocks on Earth, whatever the team's timezone."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from bot.planner import plan, weeks_to_load
+from bot.progress import GoalRow
+from storage.models import TEAM_DEFAULT
+from storage.queries import WeeksData
+from tests.test_planner import settings, state
+
+ZONES = {
+    "UKIRITIMATI": "Pacific/Kiritimati",  # UTC+14
+    "UPAGO": "Pacific/Pago_Pago",  # UTC-11
+    "UNY": "America/New_York",
+    "ULONDON": "Europe/London",
+}
+MONDAYS = [date(2026, 11, 2) + timedelta(weeks=i) for i in range(6)]
+
+
+def history() -> WeeksData:
+    """Six weeks in which every rep logs a little more each week, one away day."""
+    data = WeeksData()
+    for n, user_id in enumerate(ZONES):
+        for i, monday in enumerate(MONDAYS):
+            data.totals[(user_id, monday)] = {"meeting": (n + i) % 7, "call": 3 * i}
+    data.goal_rows = [
+        GoalRow("meeting", TEAM_DEFAULT, date(2000, 1, 3), 6),
+        GoalRow("call", "UNY", MONDAYS[2], 10),
+    ]
+    data.away["ULONDON"] = [(MONDAYS[4] + timedelta(days=3), MONDAYS[4] + timedelta(days=3))]
+    return data
+
+
+def only(data: WeeksData, first: date, last: date) -> WeeksData:
+    """What ``load_weeks`` returns for the Mondays ``first`` to ``last``."""
+    loaded = WeeksData()
+    until = last + timedelta(days=6)
+    for (user_id, monday), totals in data.totals.items():
+        if first <= monday <= last:
+            loaded.totals[(user_id, monday)] = totals
+    loaded.goal_rows = [row for row in data.goal_rows if row.valid_from <= last]
+    for user_id, periods in data.away.items():
+        kept = [(a, b) for a, b in periods if b >= first and a <= until]
+        if kept:
+            loaded.away[user_id] = kept
+    return loaded
+
+
+@pytest.mark.parametrize(
+    "team_zone", ["America/New_York", "Pacific/Kiritimati", "Pacific/Pago_Pago"]
+)
+def test_plans_from_the_loaded_weeks_equal_plans_from_every_week(team_zone: str) -> None:
+    config = settings(team_zone)
+    full = history()
+    now = datetime(2026, 11, 22, 0, 0, tzinfo=UTC)
+    checked = 0
+    while now < datetime(2026, 12, 6, 0, 0, tzinfo=UTC):
+        first, last = weeks_to_load(now, config)
+        everything = plan(now, config, state(ZONES.items(), full))
+        loaded = plan(now, config, state(ZONES.items(), only(full, first, last)))
+        assert [(s.key, s.message) for s in loaded.sends] == [
+            (s.key, s.message) for s in everything.sends
+        ], now
+        checked += len(everything.sends)
+        now += timedelta(minutes=30)
+    assert checked > 40  # boards, nudges, summaries and digests were all in there
