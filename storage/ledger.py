@@ -44,25 +44,27 @@ class LedgerRow:
     ts: str | None
 
 
-def _row(entry: SendLedger) -> LedgerRow:
-    return LedgerRow(
-        entry.id,
-        LedgerKey(entry.kind, entry.recipient, entry.period),
-        entry.state,
-        entry.attempts,
-        entry.claimed_at,
-        entry.channel,
-        entry.ts,
-    )
-
-
 async def load(
     session: AsyncSession, team_id: str, periods: Collection[str]
 ) -> dict[LedgerKey, LedgerRow]:
-    entries = await session.scalars(
-        select(SendLedger).where(SendLedger.team_id == team_id, SendLedger.period.in_(periods))
+    rows = await session.execute(
+        select(
+            SendLedger.id,
+            SendLedger.kind,
+            SendLedger.recipient,
+            SendLedger.period,
+            SendLedger.state,
+            SendLedger.attempts,
+            SendLedger.claimed_at,
+            SendLedger.channel,
+            SendLedger.ts,
+        ).where(SendLedger.team_id == team_id, SendLedger.period.in_(periods))
     )
-    return {row.key: row for row in map(_row, entries)}
+    loaded = {}
+    for row_id, kind, recipient, period, state, attempts, claimed_at, channel, ts in rows:
+        key = LedgerKey(kind, recipient, period)
+        loaded[key] = LedgerRow(row_id, key, state, attempts, claimed_at, channel, ts)
+    return loaded
 
 
 async def sent(session: AsyncSession, team_id: str, key: LedgerKey) -> LedgerRow | None:
