@@ -5,6 +5,7 @@ timezones; team goals of 6 meetings and 20 calls, a personal meeting goal for on
 in ten, one rep in fifty away two days. This week, Monday to Thursday lunchtime: about
 30 check-ins per rep (150,000 rows), some reps at goal, most not yet. Earlier weeks:
 one row per rep and activity per week (enough history for the managers' patterns).
+Thursday's daily boards went out at 09:00.
 Deterministic: the same seed gives the same company.
 """
 
@@ -14,19 +15,24 @@ import argparse
 import asyncio
 import json
 import random
+import sqlite3
 from collections.abc import Iterator, Mapping
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Table, insert, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bench.standin import TIMEZONES, manager_id, user_id
+from bench.standin import CHANNEL, TIMEZONES, manager_id, user_id
+from bot.planner import HUDDLE
 from bot.weeks import week_start
 from commands.activities import BUILT_IN
 from storage.engine import create_engine, is_sqlite, session_factory
-from storage.models import AwayPeriod, CheckIn, Goal, Person
+from storage.ledger import SENT
+from storage.models import AwayPeriod, CheckIn, Goal, Person, SendLedger
 from storage.queries import seed_team
 
 TEAMS = 50
@@ -147,6 +153,24 @@ def _away(team: Team, now: datetime) -> Iterator[dict[str, Any]]:
         )
 
 
+def _boards(team: Team) -> Iterator[dict[str, Any]]:
+    """Thursday's daily board, posted at 09:00 as every morning."""
+    posted = datetime(2026, 11, 26, 14, 0, tzinfo=UTC)
+    yield dict(
+        team_id=team.team_id,
+        kind=HUDDLE,
+        recipient=CHANNEL,
+        period=(THIS_WEEK + timedelta(days=3)).isoformat(),
+        state=SENT,
+        attempts=1,
+        claimed_at=posted,
+        sent_at=posted,
+        channel=CHANNEL,
+        ts=f"{posted.timestamp():.6f}",
+        error=None,
+    )
+
+
 async def _insert(engine: AsyncEngine, table: Table, rows: Iterator[dict[str, Any]]) -> int:
     total, chunk = 0, []
     for row in rows:
@@ -179,24 +203,28 @@ async def seed(engine: AsyncEngine, goals: Mapping[str, int], seed: int = 7) -> 
         ("checkins", CheckIn, (r for t in company for r in _checkins(t, rng, now))),
         ("goals", Goal, (r for t in company for r in _goals(t, now))),
         ("away", AwayPeriod, (r for t in company for r in _away(t, now))),
+        ("boards", SendLedger, (r for t in company for r in _boards(t))),
     ):
         counts[name] = await _insert(engine, model.__table__, rows)  # type: ignore[arg-type]
     return counts
 
 
 async def _main(database_url: str) -> dict[str, int]:
+    """Seed, then do what a database in use has done by now on its own: PostgreSQL's
+    autovacuum analyzes a freshly filled table within the minute, SQLite checkpoints."""
     engine = create_engine(database_url)
     try:
         counts = await seed(engine, {"meeting": 6, "call": 20})
         if not is_sqlite(database_url):
-            # PostgreSQL's autovacuum analyzes a table this freshly filled within the
-            # minute; do it now so the run sees the plans production would.
             async with engine.connect() as connection:
                 await connection.execution_options(isolation_level="AUTOCOMMIT")
                 await connection.execute(text("ANALYZE"))
-        return counts
     finally:
         await engine.dispose()
+    if is_sqlite(database_url):
+        with closing(sqlite3.connect(str(make_url(database_url).database))) as connection:
+            connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return counts
 
 
 def main() -> None:

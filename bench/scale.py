@@ -2,7 +2,7 @@
 a database ``bench.company`` filled and the Slack stand-in in another process.
 
 Thursday 18:00 in New York (15:00 in Los Angeles: every rep's nudge is due):
-plan every team's nudges, count the statements the planner's load issues, then
+count the statements the planner's load issues, plan every team's nudges, then
 deliver them and take the CPU time per direct message. Friday 09:30: the 500-rep
 team's summary and digests, planned and posted. Last, this process's peak RSS.
 Prints one JSON object.
@@ -33,6 +33,9 @@ from storage.engine import statements
 NEW_YORK = ZoneInfo("America/New_York")
 THURSDAY_EVENING = datetime(2026, 11, 26, 18, 0, tzinfo=NEW_YORK)
 FRIDAY_MORNING = datetime(2026, 11, 27, 9, 30, tzinfo=NEW_YORK)
+PLAN_PASSES = 3
+"""Planning changes nothing, so it is timed three times and the best kept: on a shared
+machine another process's burst only ever makes a pass slower."""
 
 
 class SetClock:
@@ -73,10 +76,13 @@ async def measure(database_url: str, api_url: str) -> dict[str, Any]:
                 await load_state(runtime, team.team_id, THIS_WEEK, THIS_WEEK)
             result[f"load_statements_{len(team.reps)}_reps"] = len(sent)
 
-        started, cpu = time.perf_counter(), time.process_time()
-        plans = [await run_due(runtime, client, t.team_id, dry_run=True) for t in company]
-        result["plan_seconds"] = time.perf_counter() - started
-        result["plan_cpu_seconds"] = time.process_time() - cpu
+        passes = []
+        for _ in range(PLAN_PASSES):
+            started = time.perf_counter()
+            plans = [await run_due(runtime, client, t.team_id, dry_run=True) for t in company]
+            passes.append(time.perf_counter() - started)
+        result["plan_seconds"] = min(passes)
+        result["plan_passes"] = passes
         nudges = sum(1 for due, _ in plans for s in due.sends if s.key.kind == NUDGE)
         result["nudges_planned"] = nudges
         result["reps"] = sum(len(t.reps) for t in company)
