@@ -114,6 +114,11 @@ async def sync_roster(runtime: Runtime, client: AsyncWebClient, team_id: str) ->
     return sum(1 for p in people if p.in_channel and is_rep(p, managers))
 
 
+def is_manager(runtime: Runtime, person: Person) -> bool:
+    """SPEC: listed in ``HUDDLE_MANAGERS``, or made a manager with ``/huddle manager add``."""
+    return person.user_id in runtime.settings.managers or person.is_manager
+
+
 def is_rep(person: Person, managers: frozenset[str]) -> bool:
     """SPEC: a human, active member of the channel who is not a manager."""
     return (

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from bot.planner import Member, TeamState
+from bot.progress import RepWeek, rep_week
 from bot.roster import is_rep
 from bot.weeks import iso_week
 from storage import ledger, queries
@@ -32,3 +33,26 @@ async def load_state(runtime: Runtime, team_id: str, first: date, last: date) ->
     active_managers = {p.user_id for p in people if p.is_manager and not (p.is_bot or p.is_deleted)}
     managers = sorted(managers_configured | active_managers)
     return TeamState(team_id, reps, managers, activities, weeks, rows)
+
+
+async def load_rep_history(
+    runtime: Runtime, team_id: str, user_id: str, this_week: date, weeks_back: int
+) -> list[RepWeek]:
+    """One rep's week starting ``this_week`` and the ``weeks_back`` before it, oldest
+    first, in one round of queries."""
+    activities = await runtime.activities(team_id)
+    first = this_week - timedelta(weeks=weeks_back)
+    async with runtime.sessions() as session:
+        data = await queries.load_weeks(session, team_id, [user_id], first, this_week)
+    starts = [first + timedelta(weeks=i) for i in range(weeks_back + 1)]
+    return [
+        rep_week(
+            user_id,
+            start,
+            activities,
+            data.totals.get((user_id, start), {}),
+            data.goal_rows,
+            data.away[user_id],
+        )
+        for start in starts
+    ]

@@ -19,6 +19,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.home import publish_home
 from bot.messages import Message
 from bot.messages import checkin as messages
 from bot.messages.checkin import LOG_AGAIN_ACTION, UNDO_ACTION, Logged
@@ -49,8 +50,9 @@ async def announce(
     runtime: Runtime, client: AsyncWebClient, person: Person, logged: Logged, outcome: Outcome
 ) -> None:
     """Post the team's line (in today's huddle thread when there is one) and remember
-    where, so an undo can strike it through. Failures are logged, not shown: the
-    check-in itself is safe and the rep already has their receipt."""
+    where, so an undo can strike it through; then bring the board and the rep's App
+    Home up to date. Failures are logged, not shown: the check-in itself is safe and
+    the rep already has their receipt."""
     channel = runtime.settings.channel
     today = runtime.today()
     message = messages.announcement(person.display_name, logged, outcome.progress, today)
@@ -69,10 +71,12 @@ async def announce(
     except (SlackApiError, SQLAlchemyError, OSError) as error:
         log.warning("announcement of check-in %s failed: %r", outcome.checkin.id, error)
     await runtime.boards.refresh(runtime, client, person.team_id)
+    await publish_home(runtime, client, person.team_id, person.user_id)
 
 
 async def retract(runtime: Runtime, client: AsyncWebClient, undone: Undone, name: str) -> None:
-    """After an undo: strike through the team's line, and bring the board up to date."""
+    """After an undo: strike through the team's line, and bring the board and the rep's
+    App Home up to date."""
     checkin = undone.checkin
     if checkin.announcement_channel and checkin.announcement_ts:
         try:
@@ -84,6 +88,7 @@ async def retract(runtime: Runtime, client: AsyncWebClient, undone: Undone, name
         except SlackApiError as error:
             log.warning("could not strike through announcement: %r", error)
     await runtime.boards.refresh(runtime, client, checkin.team_id)
+    await publish_home(runtime, client, checkin.team_id, checkin.user_id)
 
 
 async def _log(
@@ -110,10 +115,10 @@ async def _log(
         )
         return
     logged = Logged(user_id, activity, request.count, request.day, request.note)
-    await _record_and_reply(runtime, client, person, logged, today, ack, source="command")
+    await record_and_reply(runtime, client, person, logged, today, ack, source="command")
 
 
-async def _record_and_reply(
+async def record_and_reply(
     runtime: Runtime,
     client: AsyncWebClient,
     person: Person,
@@ -208,7 +213,7 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
         person = await known_person(runtime, client, team_id, user_id, body["user"].get("name", ""))
         today = runtime.today(person.timezone)
         logged = Logged(user_id, activity, 1, today, "")
-        await _record_and_reply(
+        await record_and_reply(
             runtime, client, person, logged, today, respond, source="nudge", replace_original=False
         )
 
@@ -249,7 +254,7 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
         except InvalidCheckIn as invalid:
             await respond(replace_original=False, **messages.notice(str(invalid)))
             return
-        await _record_and_reply(
+        await record_and_reply(
             runtime,
             client,
             person,

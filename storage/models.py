@@ -181,3 +181,18 @@ class SendLedger(Base):
     channel: Mapped[str | None] = mapped_column(String(32))
     ts: Mapped[str | None] = mapped_column(String(32))
     error: Mapped[str | None] = mapped_column(Text)
+
+
+class ProcessedEvent(Base):
+    """An Events API delivery Huddle has handled. Slack redelivers an event (same
+    ``event_id``, with ``X-Slack-Retry-Num``) when the answer was slow or failed; the
+    primary key lets exactly one delivery through, whichever instance receives it and
+    however often the app restarted in between. Rows older than a day are pruned:
+    Slack gives up retrying within minutes."""
+
+    __tablename__ = "processed_event"
+    __table_args__ = (Index("ix_processed_event_received_at", "received_at"),)
+
+    team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime())

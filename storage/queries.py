@@ -203,6 +203,16 @@ async def set_announcement(session: AsyncSession, checkin_id: int, channel: str,
     )
 
 
+async def first_checkin_day(session: AsyncSession, team_id: str, user_id: str) -> date | None:
+    """The earliest day the rep logged anything that still counts (None: never)."""
+    first: date | None = await session.scalar(
+        select(func.min(CheckIn.day)).where(
+            CheckIn.team_id == team_id, CheckIn.user_id == user_id, CheckIn.undone_at.is_(None)
+        )
+    )
+    return first
+
+
 @dataclass
 class WeeksData:
     """Everything needed to judge some reps' weeks, loaded in three queries."""

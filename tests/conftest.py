@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -96,6 +97,37 @@ class Running:
         return Ticker(runtime, self.huddle.app.client, self.huddle.team_id, runtime.today())
 
 
+BOLT_BACKGROUND = "run_ack_function_asynchronously"
+"""Bolt runs every listener in a task of this name, which outlives Slack's answer."""
+
+
+async def settle(timeout: float = 10.0) -> None:  # noqa: ASYNC109 - one deadline for all
+    """Wait for the work handlers do after acknowledging (announcements, the board, the
+    App Home), so a test can look at its outcome, or its absence, and the database is
+    not closed under it."""
+    pending = [
+        task
+        for task in asyncio.all_tasks()
+        if not task.done() and BOLT_BACKGROUND in getattr(task.get_coro(), "__qualname__", "")
+    ]
+    if pending:
+        await asyncio.wait(pending, timeout=timeout)
+
+
+@asynccontextmanager
+async def served(
+    huddle: Huddle, slack: SlackWebAPIStandIn
+) -> AsyncIterator[tuple[str, SignedSlackClient]]:
+    """Huddle on a free local port, and a client that calls it the way Slack does."""
+    async with (
+        serving_http(huddle, "127.0.0.1", 0) as url,
+        SignedSlackClient(
+            f"{url}/slack/events", SIGNING_SECRET, team_id=slack.team_id, standin=slack
+        ) as users,
+    ):
+        yield url, users
+
+
 @pytest.fixture
 async def running(
     database_url: str, slack: SlackWebAPIStandIn, clock: FakeClock
@@ -103,12 +135,8 @@ async def running(
     settings = load_settings(environment(database_url, slack))
     huddle = await prepare(settings, clock)
     try:
-        async with (
-            serving_http(huddle, "127.0.0.1", 0) as url,
-            SignedSlackClient(
-                f"{url}/slack/events", SIGNING_SECRET, team_id=slack.team_id, standin=slack
-            ) as users,
-        ):
+        async with served(huddle, slack) as (url, users):
             yield Running(huddle, url, slack, users, clock)
+            await settle()
     finally:
         await huddle.runtime.close()
