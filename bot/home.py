@@ -15,9 +15,8 @@ from bot.messages import Message, weekly
 from bot.messages.home import HISTORY_WEEKS, HomeData, home
 from bot.planner import rep_weeks
 from bot.roster import is_manager, known_person
-from bot.state import load_rep_history, load_state
+from bot.state import judged_from, load_rep_history, load_state
 from bot.weeks import week_start
-from storage import queries
 
 if TYPE_CHECKING:
     from bot.runtime import Runtime
@@ -32,9 +31,8 @@ async def home_view(
     for a manager): never one query per rep."""
     person = await known_person(runtime, client, team_id, user_id, user_id)
     today = runtime.today(person.timezone)
-    weeks = await load_rep_history(runtime, team_id, user_id, week_start(today), HISTORY_WEEKS)
-    async with runtime.sessions() as session:
-        started = await queries.first_checkin_day(session, team_id, user_id)
+    weeks = await load_rep_history(runtime, person, week_start(today), HISTORY_WEEKS)
+    started = judged_from(runtime, person)
     board = None
     if is_manager(runtime, person):
         team_today = runtime.today()

@@ -36,6 +36,8 @@ class Member:
     user_id: str
     name: str
     timezone: ZoneInfo
+    since: date = date.min
+    """Monday of the week Huddle first knew them: earlier weeks are not judged."""
 
 
 @dataclass(frozen=True)
@@ -196,8 +198,7 @@ def _pattern_counts(state: TeamState, week: date) -> dict[str, int]:
     """Per rep: in how many of the last four weeks (this one included) a goal was missed."""
     counts: dict[str, int] = {}
     for rep in state.reps:
-        weeks = [
-            _week_of(state, rep.user_id, week - timedelta(weeks=i)) for i in range(PATTERN_WEEKS)
-        ]
+        starts = [week - timedelta(weeks=i) for i in range(PATTERN_WEEKS)]
+        weeks = [_week_of(state, rep.user_id, start) for start in starts if start >= rep.since]
         counts[rep.user_id] = sum(1 for w in weeks if w.has_goals and w.short)
     return counts

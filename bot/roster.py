@@ -48,6 +48,7 @@ def person_from_slack(
         is_bot=bool(user.get("is_bot")) or user["id"] == "USLACKBOT",
         is_deleted=bool(user.get("deleted")),
         in_channel=in_channel,
+        first_seen=now,
         updated_at=now,
     )
 
@@ -81,6 +82,7 @@ async def known_person(
             is_bot=False,
             is_deleted=False,
             in_channel=False,
+            first_seen=now,
             updated_at=now,
         )
     async with runtime.sessions.begin() as session:
@@ -132,4 +134,4 @@ def is_rep(person: Person, managers: frozenset[str]) -> bool:
 
 async def set_membership(runtime: Runtime, team_id: str, user_id: str, joined: bool) -> None:
     async with runtime.sessions.begin() as session:
-        await queries.set_in_channel(session, team_id, user_id, joined, runtime.now())
+        await queries.set_flags(session, team_id, user_id, runtime.now(), in_channel=joined)

@@ -48,6 +48,7 @@ from commands.checkin import retract
 from commands.export import export_to_dm, first_day
 from commands.recording import CannotUndo, undo
 from storage import admin as storage
+from storage import queries
 from storage.models import TEAM_DEFAULT, Person
 
 log = logging.getLogger(__name__)
@@ -310,8 +311,8 @@ async def _manager(caller: Caller, command: Manager) -> Message:
                 return notice(
                     f"{name} is the only manager; add another one first. Nothing was changed."
                 )
-        await storage.set_manager(
-            session, caller.team_id, target.user_id, command.add, runtime.now()
+        await queries.set_flags(
+            session, caller.team_id, target.user_id, runtime.now(), is_manager=command.add
         )
     if command.add:
         return notice(

@@ -35,7 +35,7 @@ async def progress_message(
     """One rep's week and their last four weeks, loaded in one round of queries."""
     person = await known_person(runtime, client, team_id, user_id, user_id)
     this_week = week_start(runtime.today(person.timezone))
-    weeks = await load_rep_history(runtime, team_id, user_id, this_week, HISTORY_WEEKS)
+    weeks = await load_rep_history(runtime, person, this_week, HISTORY_WEEKS)
     return rep_progress(person.display_name, weeks[-1], weeks[:-1])
 
 

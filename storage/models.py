@@ -75,6 +75,8 @@ class Person(Base):
     is_bot: Mapped[bool] = mapped_column(Boolean, default=False)
     is_deleted: Mapped[bool] = mapped_column(Boolean, default=False)
     in_channel: Mapped[bool] = mapped_column(Boolean, default=False)
+    first_seen: Mapped[datetime] = mapped_column(UTCDateTime())
+    """When Huddle first knew of them: weeks before it are not judged hit or miss."""
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 

@@ -13,12 +13,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from bot.roster import sync_roster
 from bot.standin import AppResponse
 from bot.standin.webapi import visible_text
-from storage.models import CheckIn
+from storage.models import CheckIn, Person
 from tests.conftest import CHANNEL, MANAGER, TEAM_TZ, Running, settle
 from tests.forms import modal_values
 
@@ -67,7 +67,7 @@ async def test_new_rep_sees_their_week_and_buttons_but_no_history(running: Runni
     assert "0 of 6 meetings · 6 to go" in text and "0 of 20 calls · 20 to go" in text
     assert "0 follow-ups (no goal)" in text
     assert "Your goals this week:* 6 meetings · 20 calls · no goal for follow-ups" in text
-    assert "Nothing logged yet" in text and "❌" not in text
+    assert "Your first week" in text and "❌ ·" not in text and "Streak" not in text
     assert element_ids(view) == {
         "home_log:meeting",
         "home_log:call",
@@ -79,6 +79,12 @@ async def test_new_rep_sees_their_week_and_buttons_but_no_history(running: Runni
 
 
 async def test_rep_mid_week_sees_what_is_left_history_and_streak(running: Running) -> None:
+    async with running.huddle.runtime.sessions.begin() as session:  # Alice joined on 2 Nov
+        await session.execute(
+            update(Person)
+            .where(Person.user_id == "UALICE")
+            .values(first_seen=datetime(2026, 11, 2, 9, tzinfo=NY))
+        )
     for day, meetings, calls in [(2, 6, 3), (9, 6, 20), (16, 6, 20)]:
         running.clock.set(datetime(2026, 11, day, 10, tzinfo=NY))
         await command(running, "UALICE", "/logmeeting", str(meetings))
@@ -91,7 +97,7 @@ async def test_rep_mid_week_sees_what_is_left_history_and_streak(running: Runnin
     assert "3 of 6 meetings · 3 to go" in text and "`▰▰▰▰▰▱▱▱▱▱`" in text
     assert "0 of 20 calls · 20 to go" in text
     assert "*Your weeks so far* (week starting)\n2 Nov ❌ · 9 Nov ✅ · 16 Nov ✅" in text
-    assert "26 Oct" not in text  # before her first check-in: not judged
+    assert "26 Oct" not in text  # before she joined: not judged
     assert "Streak: 2 weeks* with every goal hit" in text
     assert running.slack.rejections == []
 

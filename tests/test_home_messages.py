@@ -86,17 +86,17 @@ def home_text(data: HomeData) -> str:
 
 
 def test_new_rep_home_explains_instead_of_showing_misses() -> None:
-    data = HomeData(history(*[None] * 9), None, on_roster=True, channel="CTEAM")
+    data = HomeData(history(*[None] * 9), THIS_WEEK, on_roster=True, channel="CTEAM")
     text = home_text(data)
     assert "Your week · Mon 23 Nov – Sun 29 Nov" in text
     assert "0 of 6 meetings · 6 to go" in text and "0 of 20 calls · 20 to go" in text
-    assert "Nothing logged yet" in text
-    assert "❌" not in text
+    assert "Your first week" in text
+    assert "❌ ·" not in text
     assert "Team (managers)" not in text
 
 
 def test_home_buttons_open_the_modal_per_activity() -> None:
-    view = home(HomeData(history(None), None, on_roster=False, channel="CTEAM"))
+    view = home(HomeData(history(None), THIS_WEEK, on_roster=False, channel="CTEAM"))
     buttons = [b["accessory"] for b in view["blocks"] if "accessory" in b]
     assert [(b["action_id"], b["value"]) for b in buttons] == [
         (f"home_log:{a.key}", a.key) for a in BUILT_IN

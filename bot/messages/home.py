@@ -37,8 +37,8 @@ class HomeData:
     """What one person's Home shows; ``weeks`` is oldest first and ends with this week."""
 
     weeks: Sequence[RepWeek]
-    started: date | None
-    """The first day they logged anything that counts; earlier weeks are not judged."""
+    started: date
+    """The Monday of the week Huddle first knew them; earlier weeks are not judged."""
     on_roster: bool
     channel: str
     board: Message | None = None
@@ -65,17 +65,17 @@ def _day(day: date) -> str:
     return day.strftime("%a %-d %b")
 
 
-def mark(week: RepWeek, started: date | None) -> str:
+def mark(week: RepWeek, started: date) -> str:
     """How a finished week went: every goal hit, one missed, no goal (away all week or
-    none set), or nothing (:data:`NOT_STARTED`) before the rep's first check-in."""
-    if started is None or week.week + timedelta(days=6) < started:
+    none set), or nothing (:data:`NOT_STARTED`) before the rep joined."""
+    if week.week + timedelta(days=6) < started:
         return NOT_STARTED
     if not any(p.goal for p in week.progress):
         return NO_GOAL
     return MISSED if week.short else HIT
 
 
-def streak(weeks: Sequence[RepWeek], started: date | None) -> int:
+def streak(weeks: Sequence[RepWeek], started: date) -> int:
     """Weeks in a row with every goal hit, counting back from last week; this week
     joins once its goals are all met, and does not break the streak before then.
     Weeks without a goal neither count nor break it."""
@@ -120,20 +120,14 @@ def _goals(current: RepWeek) -> Block:
     return _context(line)
 
 
-def _history(weeks: Sequence[RepWeek], started: date | None) -> list[Block]:
-    """The finished weeks since the rep's first check-in, at most the last eight."""
+def _history(weeks: Sequence[RepWeek], started: date) -> list[Block]:
+    """The finished weeks since the rep joined, at most the last eight."""
     *past, _current = weeks
     shown = [w for w in past if mark(w, started) != NOT_STARTED]
-    if started is None:
-        text = (
-            "*Your weeks*\nNothing logged yet: your first check-in starts your history. "
-            "Use the buttons above, or `/logmeeting` and friends."
-        )
-        return [_section(text)]
     if not shown:
         text = "*Your weeks*\nYour first week: each finished week will show here as ✅ or ❌."
         return [_section(text)]
-    title = f"Last {len(past)} weeks" if len(shown) == len(past) else "Your weeks so far"
+    title = f"Last {HISTORY_WEEKS} weeks" if len(shown) == HISTORY_WEEKS else "Your weeks so far"
     marks = " · ".join(f"{w.week:%-d %b} {mark(w, started)}" for w in shown)
     weeks_hit = streak(weeks, started)
     if weeks_hit:
