@@ -12,6 +12,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 )
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot import gate
 from bot.runtime import Runtime
 from commands import admin, checkin, events, home, progress
 
@@ -43,6 +44,7 @@ def create_app(runtime: Runtime) -> AsyncApp:
         signing_secret=runtime.settings.signing_secret or "",
         logger=logging.getLogger("bolt"),
     )
+    gate.register(app)
     for module in (checkin, progress, events, home, admin):
         module.register(app, runtime)
 
