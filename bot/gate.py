@@ -85,18 +85,19 @@ def slack_events(
     replays = ReplayGuard()
 
     async def handle(request: web.Request) -> web.StreamResponse:
-        raw = await request.read()
+        # Slack sends UTF-8; anything else, decoded with replacements, fails the check.
+        text = (await request.read()).decode("utf-8", errors="replace")
         timestamp = request.headers.get("X-Slack-Request-Timestamp", "")
         signature = request.headers.get("X-Slack-Signature", "")
         signed = timestamp.isascii() and timestamp.isdigit()
-        if not (signed and verifier.is_valid(raw, timestamp, signature)):
+        if not (signed and verifier.is_valid(text, timestamp, signature)):
             return web.json_response({"error": "invalid request"}, status=401)
         if not replays.first_time(timestamp, signature):
             log.warning("a replayed request was ignored (timestamp %s)", timestamp)
             return web.Response(status=200)
         try:
             bolt_request = AsyncBoltRequest(
-                body=raw.decode("utf-8"),
+                body=text,
                 query=request.query_string,
                 headers=dict(request.headers),
             )
@@ -109,8 +110,8 @@ def slack_events(
             return web.json_response({"error": "malformed request"}, status=400)
         try:
             response = await app.async_dispatch(bolt_request)
-        except Exception:  # Bolt's own plumbing choking on an odd payload: still the sender's
-            log.exception("request refused: Bolt could not dispatch it")
+        except Exception as error:  # Bolt's plumbing choking on an odd payload is still bad input
+            log.warning("request refused: Bolt could not dispatch it (%r)", error)
             return web.json_response({"error": "unprocessable request"}, status=400)
         return await to_aiohttp_response(response)
 

@@ -147,6 +147,20 @@ async def _record_and_reply(
         await announce(runtime, client, person, logged, outcome)
 
 
+MAX_CHECKIN_ID = 2**31 - 1
+"""Check-in ids are 32-bit integers on every database."""
+
+
+def _checkin_id(value: object) -> int:
+    """The check-in an **Undo** button names; ValueError when it names none."""
+    if not (isinstance(value, str) and value.isascii() and value.isdigit()):
+        raise ValueError("not a check-in id")
+    checkin_id = int(value)
+    if not 0 < checkin_id <= MAX_CHECKIN_ID:
+        raise ValueError("not a check-in id")
+    return checkin_id
+
+
 def register(app: AsyncApp, runtime: Runtime) -> None:
     def activity_command(activity: Activity) -> Any:
         async def log_activity(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
@@ -168,7 +182,7 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
         await ack()
         team_id, user_id = body["team"]["id"], body["user"]["id"]
         try:
-            checkin_id = int(body["actions"][0]["value"])
+            checkin_id = _checkin_id(body["actions"][0].get("value"))
             result = await undo(runtime, team_id, checkin_id, user_id)
         except (ValueError, CannotUndo) as refusal:
             reason = str(refusal) if isinstance(refusal, CannotUndo) else "That button is broken."
@@ -219,15 +233,12 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
         await ack()
         team_id, user_id = body["team"]["id"], body["user"]["id"]
         try:
-            value = json.loads(body["actions"][0]["value"])
+            value = json.loads(body["actions"][0].get("value") or "")
             activity = next(a for a in await runtime.activities(team_id) if a.key == value["a"])
-            logged = Logged(
-                value["u"],
-                activity,
-                int(value["c"]),
-                date.fromisoformat(value["d"]),
-                str(value["n"]),
-            )
+            count, note = value["c"], value["n"]
+            if not (isinstance(count, int) and isinstance(note, str)):
+                raise TypeError("the count must be a number and the note text")
+            logged = Logged(value["u"], activity, count, date.fromisoformat(value["d"]), note)
         except (ValueError, KeyError, TypeError, StopIteration):
             await respond(replace_original=False, **messages.notice("That button is broken."))
             return
@@ -239,15 +250,17 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
         person = await known_person(runtime, client, team_id, user_id, body["user"].get("name", ""))
         today = runtime.today(person.timezone)
         try:
-            replay = f"{logged.count} {logged.day.isoformat()}"
-            parse_checkin(
-                replay,
+            replay = parse_checkin(
+                f"{logged.count} {logged.day.isoformat()} {logged.note}",
                 today=today,
                 max_count=runtime.settings.max_count,
                 backdate_days=runtime.settings.backdate_days,
             )
         except InvalidCheckIn as invalid:
             await respond(replace_original=False, **messages.notice(str(invalid)))
+            return
+        if replay.note != logged.note:
+            await respond(replace_original=False, **messages.notice("That button is broken."))
             return
         await _record_and_reply(
             runtime,
