@@ -12,7 +12,8 @@ exception, which aiohttp answers with a 500. So HTTP requests come through
    carries its own ``trigger_id``, ``action_ts`` or ``event_id``), so only a captured
    request can arrive twice;
 3. that the body parses and has what the handlers rely on (who, which workspace,
-   which action), else 400.
+   which action), else 400. Bolt gets the body parsed (see :func:`parse`): its own
+   parser mistakes any form containing the word "payload" for an interaction.
 
 Then :func:`register`'s middleware, which also guards Socket Mode, turns away
 requests from another workspace: the token, channel and roster belong to the one
@@ -22,11 +23,13 @@ read or write its rows and post its people's check-ins into our channel.
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable
 from typing import Any
+from urllib.parse import parse_qsl
 
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response
@@ -96,18 +99,20 @@ def slack_events(
             log.warning("a replayed request was ignored (timestamp %s)", timestamp)
             return web.Response(status=200)
         try:
-            bolt_request = AsyncBoltRequest(
-                body=text,
-                query=request.query_string,
-                headers=dict(request.headers),
-            )
-        except (ValueError, TypeError, AttributeError, LookupError) as error:
+            body = parse(text, request.content_type)
+        except ValueError as error:
             log.warning("unreadable request refused: %s", type(error).__name__)
             return web.json_response({"error": "unreadable request"}, status=400)
-        problem = malformed(bolt_request.body)
+        problem = malformed(body)
         if problem is not None:
             log.warning("malformed request refused: %s", problem)
             return web.json_response({"error": "malformed request"}, status=400)
+        # Handed over parsed, the way Socket Mode hands requests to Bolt: the signature
+        # is checked above, and Bolt's own parser takes any form body containing the
+        # word "payload" (a note, a name) for an interaction and loses the command.
+        bolt_request = AsyncBoltRequest(
+            body=body, query=request.query_string, headers=dict(request.headers), mode="socket_mode"
+        )
         try:
             response = await app.async_dispatch(bolt_request)
         except Exception as error:  # Bolt's plumbing choking on an odd payload is still bad input
@@ -116,6 +121,17 @@ def slack_events(
         return await to_aiohttp_response(response)
 
     return handle
+
+
+def parse(text: str, content_type: str) -> Any:
+    """A request body as Slack means it: JSON (events), or a form whose ``payload``
+    field holds the JSON of an interaction, or a plain form (slash commands)."""
+    if content_type == "application/json" or text.startswith("{"):
+        return json.loads(text)
+    form = dict(parse_qsl(text, keep_blank_values=True))
+    if "payload" in form:
+        return json.loads(form["payload"])
+    return form
 
 
 def _has_id(value: Any) -> bool:
