@@ -79,6 +79,7 @@ def parse_checkin(
     max_note: int = MAX_NOTE,
 ) -> CheckInRequest:
     """Parse the text after an activity command, e.g. ``2 yesterday Acme intro``."""
+    text = text.replace("\x00", "")  # nobody means a NUL, and PostgreSQL text cannot hold one
     tokens = _TOKEN.finditer(text)
     token = next(tokens, None)
     count = 1

@@ -13,6 +13,7 @@ from bot.runtime import Runtime
 from bot.weeks import week_start
 from commands.activities import Activity
 from storage import queries
+from storage.deadline import CommitPoint
 from storage.models import CheckIn
 
 
@@ -42,12 +43,19 @@ async def _activity_progress(
 
 
 async def record(
-    runtime: Runtime, team_id: str, logged: Logged, source: str, *, allow_repeat: bool = False
+    runtime: Runtime,
+    team_id: str,
+    logged: Logged,
+    source: str,
+    *,
+    allow_repeat: bool = False,
+    commit: CommitPoint | None = None,
 ) -> Outcome:
     """Store a check-in and return the rep's progress including it.
 
     Commits before returning: a caller may tell the rep "recorded" only after this.
-    Any database error propagates, and then nothing was stored.
+    A database error before the commit propagates, and then nothing was stored;
+    ``commit`` (see :func:`storage.deadline.within`) learns when the commit starts.
     """
     await runtime.activities(team_id)
     candidate = CheckIn(
@@ -67,6 +75,8 @@ async def record(
             session.add(candidate)
             await session.flush()
         progress = await _activity_progress(session, runtime, team_id, logged)
+        if commit is not None:
+            commit.reach()
     if previous is not None:
         return Outcome(previous, progress, repeat=True)
     return Outcome(candidate, progress, repeat=False)
