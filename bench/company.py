@@ -80,6 +80,7 @@ def _people(team: Team, now: datetime) -> Iterator[dict[str, Any]]:
             is_bot=False,
             is_deleted=False,
             in_channel=True,
+            first_seen=now - timedelta(weeks=HISTORY_WEEKS + 4),
             updated_at=now,
         )
     yield dict(
@@ -91,6 +92,7 @@ def _people(team: Team, now: datetime) -> Iterator[dict[str, Any]]:
         is_bot=False,
         is_deleted=False,
         in_channel=True,
+        first_seen=now - timedelta(weeks=HISTORY_WEEKS + 4),
         updated_at=now,
     )
 

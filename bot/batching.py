@@ -19,6 +19,8 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 R = TypeVar("R")
 
+PACED = "huddle-paced"
+"""Name prefix of the tasks that run paced jobs (tests wait for them to settle)."""
 BATCH_LIMIT = 500
 """Most items one call of the work function takes (bound parameters stay far below
 both databases' limits)."""
@@ -84,7 +86,7 @@ class Pacer:
     def due(self, key: str, job: Callable[[], Awaitable[None]]) -> None:
         self._due.add(key)
         if key not in self._tasks:
-            self._tasks[key] = asyncio.create_task(self._run(key, job))
+            self._tasks[key] = asyncio.create_task(self._run(key, job), name=f"{PACED}:{key}")
 
     async def _run(self, key: str, job: Callable[[], Awaitable[None]]) -> None:
         loop = asyncio.get_running_loop()

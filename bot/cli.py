@@ -8,6 +8,7 @@ import contextlib
 import logging
 import sys
 from collections.abc import Sequence
+from datetime import datetime
 
 from bot import logs
 from bot.planner import DIGEST, NUDGE, SUMMARY, Plan
@@ -118,6 +119,45 @@ def describe(due: Plan, report: Report, *, dry_run: bool) -> str:
     return "\n".join(lines)
 
 
+def _export(environ: dict[str, str], since_text: str | None) -> int:
+    """The check-ins CSV (the same file ``/huddle export`` sends) on stdout."""
+    from slack_sdk.errors import SlackApiError
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from bot.app import web_client
+    from bot.export import checkins_csv
+    from bot.runtime import Runtime
+    from storage.export import checkins_since
+
+    settings = _settings(environ)
+    logs.configure(settings.secrets, level=logging.WARNING)
+    try:
+        since = datetime.strptime(since_text, "%Y-%m-%d").date() if since_text else None
+    except ValueError:
+        print(f"huddle: --since {since_text!r} is not a day; use YYYY-MM-DD", file=sys.stderr)
+        return 2
+
+    async def run() -> int:
+        runtime = Runtime.create(settings, system_clock)
+        try:
+            team_id = (await web_client(runtime).auth_test())["team_id"]
+            async with runtime.sessions() as session:
+                rows = await checkins_since(session, team_id, since)
+        except SlackApiError as error:
+            reason = error.response.get("error")
+            print(f"huddle: Slack refused auth.test ({reason})", file=sys.stderr)
+            return 1
+        except SQLAlchemyError as error:
+            print(f"huddle: the database can't be read ({type(error).__name__})", file=sys.stderr)
+            return 1
+        finally:
+            await runtime.close()
+        sys.stdout.write(checkins_csv(rows))
+        return 0
+
+    return asyncio.run(run())
+
+
 def _demo(_environ: dict[str, str]) -> int:
     from bot.demo import run_demo
 
@@ -146,6 +186,12 @@ def parser() -> argparse.ArgumentParser:
     summary.add_argument(
         "--dry-run", action="store_true", help="show what would be posted; send nothing"
     )
+    export = commands.add_parser(
+        "export", help="write the check-ins as CSV to stdout (columns: see the README)"
+    )
+    export.add_argument(
+        "--since", metavar="YYYY-MM-DD", help="only check-ins for this day or later (default: all)"
+    )
     db = commands.add_parser("db", help="database maintenance")
     db.add_argument(
         "action", choices=["upgrade"], help="upgrade: migrate the schema to the latest version"
@@ -160,6 +206,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _job(environ, frozenset({NUDGE}), None, args.dry_run)
     if args.command == "summary":
         return _job(environ, frozenset({SUMMARY, DIGEST}), args.week, args.dry_run)
+    if args.command == "export":
+        return _export(environ, args.since)
     handlers = {"run": _run, "demo": _demo, "db": _db_upgrade}
     return handlers[args.command](environ)
 

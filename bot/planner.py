@@ -39,6 +39,8 @@ class Member:
     user_id: str
     name: str
     timezone: ZoneInfo
+    since: date = date.min
+    """Monday of the week Huddle first knew them: earlier weeks are not judged."""
 
 
 @dataclass(frozen=True)
@@ -248,10 +250,13 @@ def _pattern_counts(
     """Per rep who missed this week: in how many of the last four weeks (this one
     included) a goal was missed. Only the digest asks, and only about them."""
     counts: dict[str, int] = {}
+    since = {rep.user_id: rep.since for rep in state.reps}
     for line in missed:
+        starts = [week - timedelta(weeks=i) for i in range(PATTERN_WEEKS)]
         weeks = [
-            _week_of(state, goals, line.user_id, week - timedelta(weeks=i))
-            for i in range(PATTERN_WEEKS)
+            _week_of(state, goals, line.user_id, start)
+            for start in starts
+            if start >= since[line.user_id]
         ]
         counts[line.user_id] = sum(1 for w in weeks if w.has_goals and w.short)
     return counts

@@ -48,6 +48,7 @@ def person_from_slack(
         is_bot=bool(user.get("is_bot")) or user["id"] == "USLACKBOT",
         is_deleted=bool(user.get("deleted")),
         in_channel=in_channel,
+        first_seen=now,
         updated_at=now,
     )
 
@@ -80,6 +81,7 @@ async def known_person(
             is_bot=False,
             is_deleted=False,
             in_channel=False,
+            first_seen=now,
             updated_at=now,
         )
     async with runtime.sessions.begin() as session:
@@ -113,6 +115,11 @@ async def sync_roster(runtime: Runtime, client: AsyncWebClient, team_id: str) ->
     return sum(1 for p in people if p.in_channel and is_rep(p, managers))
 
 
+def is_manager(runtime: Runtime, person: Person) -> bool:
+    """SPEC: listed in ``HUDDLE_MANAGERS``, or made a manager with ``/huddle manager add``."""
+    return person.user_id in runtime.settings.managers or person.is_manager
+
+
 def is_rep(person: Person, managers: frozenset[str]) -> bool:
     """SPEC: a human, active member of the channel who is not a manager."""
     return (
@@ -126,4 +133,4 @@ def is_rep(person: Person, managers: frozenset[str]) -> bool:
 
 async def set_membership(runtime: Runtime, team_id: str, user_id: str, joined: bool) -> None:
     async with runtime.sessions.begin() as session:
-        await queries.set_in_channel(session, team_id, user_id, joined, runtime.now())
+        await queries.set_flags(session, team_id, user_id, runtime.now(), in_channel=joined)

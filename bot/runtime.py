@@ -15,11 +15,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.announcer import Announcer
 from bot.batching import Batcher
 from bot.board import BoardKeeper
+from bot.home import HomeRefresher
 from bot.settings import Settings
 from bot.weeks import Clock, local_date
 from commands.activities import BUILT_IN, Activity
 from storage import checkins, queries
 from storage.checkins import Pending, Stored
+from storage.deadline import CommitPoint
 from storage.engine import create_engine, session_factory
 from storage.models import CheckIn, Person
 
@@ -35,6 +37,7 @@ class Runtime:
     clock: Clock
     boards: BoardKeeper = field(default_factory=BoardKeeper)
     announcer: Announcer = field(default_factory=Announcer)
+    homes: HomeRefresher = field(default_factory=HomeRefresher)
     slack_http: aiohttp.ClientSession | None = None
     """The Web API client's connection pool, closed with the runtime (see ``bot.app``)."""
     _activities: dict[str, list[Activity]] = field(default_factory=dict)
@@ -78,9 +81,11 @@ class Runtime:
         """The stored person; concurrent requests share one query (``bot.batching``)."""
         return await self._people.submit((team_id, user_id))
 
-    async def store_checkin(self, candidate: CheckIn, *, allow_repeat: bool) -> Stored:
+    async def store_checkin(
+        self, candidate: CheckIn, *, allow_repeat: bool, commit: CommitPoint | None = None
+    ) -> Stored:
         """Commit a check-in; concurrent ones share one transaction (group commit)."""
-        return await self._checkins.submit(Pending(candidate, allow_repeat))
+        return await self._checkins.submit(Pending(candidate, allow_repeat, commit))
 
     async def _load_people(self, keys: Sequence[PersonKey]) -> list[Person | None]:
         by_team: dict[str, set[str]] = defaultdict(set)
@@ -100,8 +105,8 @@ class Runtime:
     async def close(self) -> None:
         """Stop paced work still waiting (an announcement or board update due within the
         next second or two is dropped; the check-ins themselves are committed)."""
-        await self.announcer.pacer.close()
-        await self.boards.pacer.close()
+        for pacer in (self.announcer.pacer, self.boards.pacer, self.homes.pacer):
+            await pacer.close()
         if self.slack_http is not None:
             await self.slack_http.close()
         await self.engine.dispose()

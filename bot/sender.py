@@ -10,7 +10,9 @@ Outcomes of a Slack call fall in three groups:
   Every scheduled post carries ``metadata`` with its ledger key, so Huddle looks in
   the conversation's history for it first: found means sent; not found means it is
   safe to post again. If even the look fails, the row is left ``unknown`` and the
-  next tick looks again.
+  next tick looks again. After a timeout the look waits for the next tick (a minute
+  later): Slack may still be carrying the request out, and a look made at once
+  would miss the message about to appear and post it a second time.
 
 Direct messages fan out ``FAN_OUT`` at a time; the claims (and the outcomes) of the
 sends in flight together are written in one statement and one transaction.
@@ -52,6 +54,10 @@ class OutcomeUnknown(Exception):
     """The request may or may not have reached Slack."""
 
 
+class MayStillLand(OutcomeUnknown):
+    """No answer in time: Slack may still be working on the request."""
+
+
 @dataclass
 class Report:
     sent: list[LedgerKey] = field(default_factory=list)
@@ -71,7 +77,9 @@ async def _call(call: Any, **kwargs: Any) -> Any:
         if error.response.status_code >= 500:
             raise OutcomeUnknown(f"HTTP {error.response.status_code}") from error
         raise
-    except (aiohttp.ClientError, TimeoutError, OSError) as error:
+    except TimeoutError as error:
+        raise MayStillLand(type(error).__name__) from error
+    except (aiohttp.ClientError, OSError) as error:
         raise OutcomeUnknown(type(error).__name__) from error
 
 
@@ -168,6 +176,8 @@ class Sender:
                 return
             except OutcomeUnknown as error:
                 log.warning("%s outcome unknown (%s), attempt %d", send.key, error, attempt + 1)
+                if isinstance(error, MayStillLand):
+                    break
                 look_first = True
                 await asyncio.sleep(UNKNOWN_BACKOFF_SECONDS * 2**attempt)
                 continue

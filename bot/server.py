@@ -16,6 +16,7 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot import gate
 from bot import scheduler as scheduling
 from bot.app import create_app, keep_connections
 from bot.jobs import Ticker
@@ -55,7 +56,10 @@ async def prepare(settings: Settings, clock: Clock) -> Huddle:
 
 
 def web_application(huddle: Huddle) -> web.Application:
-    application = huddle.app.web_app(path="/slack/events", port=huddle.runtime.settings.port)
+    application = web.Application()
+    application.router.add_post(
+        "/slack/events", gate.slack_events(huddle.app, huddle.runtime.settings.signing_secret or "")
+    )
 
     async def healthz(_request: web.Request) -> web.Response:
         try:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -23,7 +23,7 @@ from bot.messages import admin as replies
 from bot.messages import checkin as checkin_messages
 from bot.messages.checkin import notice
 from bot.planner import rep_weeks
-from bot.roster import known_person
+from bot.roster import is_manager, known_person
 from bot.runtime import Runtime
 from bot.state import load_state
 from bot.weeks import week_start
@@ -32,6 +32,7 @@ from commands.admin_grammar import (
     Away,
     Back,
     Board,
+    Export,
     Help,
     HuddleCommand,
     InvalidCommand,
@@ -44,8 +45,10 @@ from commands.admin_grammar import (
     parse_huddle,
 )
 from commands.checkin import retract
+from commands.export import export_to_dm, first_day
 from commands.recording import CannotUndo, undo
 from storage import admin as storage
+from storage import queries
 from storage.models import TEAM_DEFAULT, Person
 
 log = logging.getLogger(__name__)
@@ -56,17 +59,13 @@ NOT_CHANGED = (
 )
 
 
-def is_manager(runtime: Runtime, person: Person) -> bool:
-    """SPEC: listed in ``HUDDLE_MANAGERS``, or made a manager with ``/huddle manager add``."""
-    return person.user_id in runtime.settings.managers or person.is_manager
-
-
 @dataclass(frozen=True)
 class Reply:
     """The private answer, and work to do once Slack has it (a channel edit)."""
 
     message: Message
-    then: Callable[[], Awaitable[None]] | None = None
+    then: Callable[[AsyncRespond], Awaitable[None]] | None = None
+    """Called with the command's ``respond`` for anything to say afterwards."""
 
 
 @dataclass(frozen=True)
@@ -123,6 +122,8 @@ async def _carry_out(caller: Caller, command: HuddleCommand) -> Reply:
             return Reply(await _manager(caller, command))
         case ShowSettings():
             return Reply(await _settings(caller))
+        case Export():
+            return await _export(caller, command)
 
 
 async def _board(caller: Caller) -> Message:
@@ -134,8 +135,9 @@ async def _board(caller: Caller) -> Message:
     return weekly.board(today, rep_weeks(state, week))
 
 
-async def _refusal(caller: Caller, what: str) -> Message:
-    """``Only managers can …``, naming who the managers are."""
+async def refusal(caller: Caller, what: str) -> Message:
+    """``Only managers can …``, naming who the managers are. Every manager-only action
+    answers a rep with this, whichever way it arrived (command, App Home button)."""
     async with caller.runtime.sessions() as session:
         stored = await storage.stored_managers(session, caller.team_id)
         ids = sorted(caller.runtime.settings.managers) + [
@@ -173,7 +175,7 @@ def _activity(name: str, activities: list[Activity]) -> Activity:
 
 async def _set_goal(caller: Caller, command: SetGoal) -> Message:
     if not caller.manager:
-        return await _refusal(caller, "change goals")
+        return await refusal(caller, "change goals")
     runtime = caller.runtime
     activity = _activity(command.activity_name, await runtime.activities(caller.team_id))
     rep = None if command.user_id is None else await caller.person_named(command.user_id)
@@ -217,7 +219,7 @@ async def _whose_days(caller: Caller, user_id: str | None, what: str) -> Person 
     if user_id is None or user_id == caller.person.user_id:
         return caller.person
     if not caller.manager:
-        return await _refusal(caller, what)
+        return await refusal(caller, what)
     return await caller.person_named(user_id)
 
 
@@ -273,7 +275,7 @@ async def _undo(caller: Caller) -> Reply:
     except CannotUndo as refusal:
         return Reply(notice(str(refusal)))
 
-    async def strike() -> None:
+    async def strike(_respond: AsyncRespond) -> None:
         await retract(runtime, caller.client, result, person.display_name)
 
     return Reply(checkin_messages.undone(result.logged, result.progress, today), strike)
@@ -284,7 +286,7 @@ async def _undo(caller: Caller) -> Reply:
 
 async def _manager(caller: Caller, command: Manager) -> Message:
     if not caller.manager:
-        return await _refusal(caller, "add or remove managers")
+        return await refusal(caller, "add or remove managers")
     runtime = caller.runtime
     target = await caller.person_named(command.user_id)
     name = target.display_name
@@ -309,8 +311,8 @@ async def _manager(caller: Caller, command: Manager) -> Message:
                 return notice(
                     f"{name} is the only manager; add another one first. Nothing was changed."
                 )
-        await storage.set_manager(
-            session, caller.team_id, target.user_id, command.add, runtime.now()
+        await queries.set_flags(
+            session, caller.team_id, target.user_id, runtime.now(), is_manager=command.add
         )
     if command.add:
         return notice(
@@ -322,7 +324,7 @@ async def _manager(caller: Caller, command: Manager) -> Message:
 
 async def _settings(caller: Caller) -> Message:
     if not caller.manager:
-        return await _refusal(caller, "see the settings")
+        return await refusal(caller, "see the settings")
     runtime = caller.runtime
     week = week_start(runtime.today())
     activities = await runtime.activities(caller.team_id)
@@ -333,10 +335,38 @@ async def _settings(caller: Caller) -> Message:
     return replies.settings_view(runtime.settings, stored, activities, team)
 
 
+# Export ---------------------------------------------------------------------------
+
+
+async def _export(caller: Caller, command: Export) -> Reply:
+    """Answer at once, then upload: a big export may take longer than Slack's three
+    seconds. How the upload went follows as a second private reply."""
+    if not caller.manager:
+        return Reply(await refusal(caller, "export check-ins"))
+    weeks = command.weeks
+    since = first_day(caller.runtime.today(), weeks)
+
+    async def upload(respond: AsyncRespond) -> None:
+        result = await export_to_dm(
+            caller.runtime, caller.client, caller.team_id, caller.person.user_id, weeks
+        )
+        await respond(response_type="ephemeral", replace_original=False, **result.message)
+
+    return Reply(
+        notice(
+            f"Preparing a CSV of the check-ins since {since:%a %-d %b %Y} "
+            f"({weeks} week{'' if weeks == 1 else 's'}); it will arrive in our direct messages."
+        ),
+        upload,
+    )
+
+
 def register(app: AsyncApp, runtime: Runtime) -> None:
     @app.command("/huddle")
-    async def huddle(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
+    async def huddle(
+        ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond
+    ) -> None:
         reply = await huddle_reply(runtime, client, body)
         await ack(response_type="ephemeral", **reply.message)
         if reply.then is not None:
-            await reply.then()
+            await reply.then(respond)

@@ -18,6 +18,8 @@ from datetime import date, timedelta
 MAX_GOAL = 1000
 MAX_AWAY_DAYS = 92
 """The longest away period one command may set (about a quarter)."""
+DEFAULT_EXPORT_WEEKS = 4
+MAX_EXPORT_WEEKS = 52
 
 # A ``<...>`` span is one token even if its label has spaces (``<@U1|Ann Lee>``).
 _TOKEN = re.compile(r"<[^>]*>|\S+")
@@ -77,6 +79,13 @@ USAGE: tuple[Usage, ...] = (
         "settings",
         "/huddle settings",
         "the channel, timezone, schedule and limits",
+        managers_only=True,
+    ),
+    Usage(
+        "export",
+        "/huddle export [WEEKS]",
+        f"a CSV of the check-ins of this week and the WEEKS-1 before it (default "
+        f"{DEFAULT_EXPORT_WEEKS}, at most {MAX_EXPORT_WEEKS}), sent to you as a direct message",
         managers_only=True,
     ),
 )
@@ -151,7 +160,14 @@ class ShowSettings:
     pass
 
 
-HuddleCommand = Help | Board | ListGoals | SetGoal | Away | Back | Undo | Manager | ShowSettings
+@dataclass(frozen=True)
+class Export:
+    weeks: int
+
+
+HuddleCommand = (
+    Help | Board | ListGoals | SetGoal | Away | Back | Undo | Manager | ShowSettings | Export
+)
 
 
 def parse_huddle(text: str) -> HuddleCommand:
@@ -184,6 +200,8 @@ def parse_huddle(text: str) -> HuddleCommand:
         case "settings":
             _no_more(rest, "settings")
             return ShowSettings()
+        case "export":
+            return _export(rest)
     raise InvalidCommand(f"I don't know `/huddle {_echo(tokens[0])}`.")
 
 
@@ -234,18 +252,26 @@ def _goal(tokens: list[str]) -> HuddleCommand:
 def _target(token: str) -> int | None:
     if token.lower() == "off":
         return None
-    significant = token.lstrip("0")
-    if (
-        not _DIGITS.fullmatch(token)
-        or not significant
-        or len(significant) > len(str(MAX_GOAL))
-        or int(significant) > MAX_GOAL
-    ):
+    target = _whole_number(token, MAX_GOAL)
+    if target is None:
         raise InvalidCommand(
             f"A goal is a whole number from 1 to {MAX_GOAL}, or `off` to remove it — "
             f"you typed `{_echo(token)}`.",
             "goal",
         )
+    return target
+
+
+def _whole_number(token: str, maximum: int) -> int | None:
+    """``token`` as a whole number from 1 to ``maximum`` (ASCII digits only), else None."""
+    significant = token.lstrip("0")
+    if (
+        not _DIGITS.fullmatch(token)
+        or not significant
+        or len(significant) > len(str(maximum))  # before int(): it refuses 4300+ digits
+        or int(significant) > maximum
+    ):
+        return None
     return int(significant)
 
 
@@ -318,6 +344,20 @@ def _manager(tokens: list[str]) -> Manager:
             "manager",
         )
     return Manager(action == "add", user_id)
+
+
+def _export(tokens: list[str]) -> Export:
+    if not tokens:
+        return Export(DEFAULT_EXPORT_WEEKS)
+    _no_more(tokens[1:], "export")
+    weeks = _whole_number(tokens[0], MAX_EXPORT_WEEKS)
+    if weeks is None:
+        raise InvalidCommand(
+            f"Say how many weeks to export: a whole number from 1 to {MAX_EXPORT_WEEKS} "
+            f"(this week counts as one) — you typed `{_echo(tokens[0])}`.",
+            "export",
+        )
+    return Export(weeks)
 
 
 def _one_mention(tokens: list[str], topic: str) -> tuple[str | None, list[str]]:

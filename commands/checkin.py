@@ -30,6 +30,7 @@ from commands.activities import BUILT_IN, Activity
 from commands.grammar import InvalidCheckIn, parse_checkin, split_activity, usage
 from commands.recording import CannotUndo, Outcome, Undone, record, undo
 from storage import queries
+from storage.deadline import DB_ERRORS, Deadline, NotSaved, SaveUnknown, within
 from storage.models import Person
 
 log = logging.getLogger(__name__)
@@ -38,6 +39,13 @@ NOT_SAVED = (
     "I couldn't save that check-in: the database isn't answering. Nothing was recorded — "
     "please try again in a moment."
 )
+UNCONFIRMED = (
+    "I couldn't confirm that check-in: the database stopped answering while saving it, so "
+    "it may or may not be recorded. Check /progress before logging it again."
+)
+CHECKIN_SECONDS = 2.0
+"""How long a check-in's database work may take: Slack shows the rep an error at 3 s,
+and the answer still has to travel back."""
 
 
 def _usage(runtime: Runtime, activity: Activity | None) -> str:
@@ -48,15 +56,17 @@ def _usage(runtime: Runtime, activity: Activity | None) -> str:
 def announce(
     runtime: Runtime, client: AsyncWebClient, person: Person, logged: Logged, outcome: Outcome
 ) -> None:
-    """Queue the team's line (``bot.announcer``) and a board update; both go out in
-    tasks of their own, after the rep has their reply."""
+    """Queue the team's line (``bot.announcer``), a board update and a refresh of the
+    rep's App Home; all go out in tasks of their own, after the rep has their reply."""
     line = messages.announcement(person.display_name, logged, outcome.progress, runtime.today())
     runtime.announcer.announce(runtime, client, person.team_id, outcome.checkin.id, line)
     runtime.boards.refresh(runtime, client, person.team_id)
+    runtime.homes.refresh(runtime, client, person.team_id, person.user_id)
 
 
 async def retract(runtime: Runtime, client: AsyncWebClient, undone: Undone, name: str) -> None:
-    """After an undo: strike through the team's line, and bring the board up to date."""
+    """After an undo: strike through the team's line, and bring the board and the rep's
+    App Home up to date."""
     checkin = undone.checkin
     channel, ts = checkin.announcement_channel, checkin.announcement_ts
     if channel and ts:
@@ -74,6 +84,7 @@ async def retract(runtime: Runtime, client: AsyncWebClient, undone: Undone, name
         except (SlackApiError, SQLAlchemyError) as error:
             log.warning("could not strike through announcement: %r", error)
     runtime.boards.refresh(runtime, client, checkin.team_id)
+    runtime.homes.refresh(runtime, client, checkin.team_id, checkin.user_id)
 
 
 async def _struck_in_place(
@@ -97,7 +108,10 @@ async def _log(
 ) -> None:
     team_id, user_id = body["team_id"], body["user_id"]
     text = body.get("text") or ""
-    person = await known_person(runtime, client, team_id, user_id, body.get("user_name", ""))
+    deadline = Deadline(CHECKIN_SECONDS)
+    person = await _rep(runtime, client, team_id, user_id, body.get("user_name", ""), deadline, ack)
+    if person is None:
+        return
     today = runtime.today(person.timezone)
     settings = runtime.settings
     try:
@@ -112,10 +126,34 @@ async def _log(
         )
         return
     logged = Logged(user_id, activity, request.count, request.day, request.note)
-    await _record_and_reply(runtime, client, person, logged, today, ack, source="command")
+    await record_and_reply(
+        runtime, client, person, logged, today, ack, source="command", deadline=deadline
+    )
 
 
-async def _record_and_reply(
+async def _rep(
+    runtime: Runtime,
+    client: AsyncWebClient,
+    team_id: str,
+    user_id: str,
+    name: str,
+    deadline: Deadline,
+    reply: Any,
+    **reply_options: Any,
+) -> Person | None:
+    """Who is checking in, looked up within the check-in's deadline; None, with the rep
+    told nothing was saved, when the database cannot say."""
+    try:
+        return await within(
+            deadline, lambda _: known_person(runtime, client, team_id, user_id, name)
+        )
+    except NotSaved as error:
+        log.warning("check-in by %s not saved: %s", user_id, error)
+        await reply(response_type="ephemeral", **messages.notice(NOT_SAVED), **reply_options)
+        return None
+
+
+async def record_and_reply(
     runtime: Runtime,
     client: AsyncWebClient,
     person: Person,
@@ -125,13 +163,22 @@ async def _record_and_reply(
     *,
     source: str,
     allow_repeat: bool = False,
+    deadline: Deadline | None = None,
     **reply_options: Any,
 ) -> None:
+    """Save within the deadline (a fresh one unless the caller's clock is running) and
+    answer: recorded, not saved, or — when the commit went unanswered — unconfirmed."""
     try:
-        outcome = await record(runtime, person.team_id, logged, source, allow_repeat=allow_repeat)
-    except SQLAlchemyError:
-        log.exception("check-in by %s not saved", logged.user_id)
-        await reply(response_type="ephemeral", **messages.notice(NOT_SAVED), **reply_options)
+        outcome = await within(
+            deadline or Deadline(CHECKIN_SECONDS),
+            lambda commit: record(
+                runtime, person.team_id, logged, source, allow_repeat=allow_repeat, commit=commit
+            ),
+        )
+    except (NotSaved, SaveUnknown) as error:
+        log.warning("check-in by %s: %s", logged.user_id, error)
+        answer = NOT_SAVED if isinstance(error, NotSaved) else UNCONFIRMED
+        await reply(response_type="ephemeral", **messages.notice(answer), **reply_options)
         return
     if outcome.repeat:
         reply_message: Message = messages.repeated(logged, outcome.progress, today)
@@ -147,6 +194,20 @@ async def _record_and_reply(
     await reply(response_type="ephemeral", **reply_message, **reply_options)
     if not outcome.repeat:
         announce(runtime, client, person, logged, outcome)
+
+
+MAX_CHECKIN_ID = 2**31 - 1
+"""Check-in ids are 32-bit integers on every database."""
+
+
+def _checkin_id(value: object) -> int:
+    """The check-in an **Undo** button names; ValueError when it names none."""
+    if not (isinstance(value, str) and value.isascii() and value.isdigit()):
+        raise ValueError("not a check-in id")
+    checkin_id = int(value)
+    if not 0 < checkin_id <= MAX_CHECKIN_ID:
+        raise ValueError("not a check-in id")
+    return checkin_id
 
 
 def register(app: AsyncApp, runtime: Runtime) -> None:
@@ -170,7 +231,7 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
         await ack()
         team_id, user_id = body["team"]["id"], body["user"]["id"]
         try:
-            checkin_id = int(body["actions"][0]["value"])
+            checkin_id = _checkin_id(body["actions"][0].get("value"))
             result = await undo(runtime, team_id, checkin_id, user_id)
         except (ValueError, CannotUndo) as refusal:
             reason = str(refusal) if isinstance(refusal, CannotUndo) else "That button is broken."
@@ -178,7 +239,7 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
                 replace_original=False, response_type="ephemeral", **messages.notice(reason)
             )
             return
-        except SQLAlchemyError:
+        except DB_ERRORS:
             log.exception("undo of %s failed", body["actions"][0].get("value"))
             await respond(
                 replace_original=False,
@@ -207,11 +268,25 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
         if activity is None:
             await respond(replace_original=False, **messages.notice("That button is broken."))
             return
-        person = await known_person(runtime, client, team_id, user_id, body["user"].get("name", ""))
+        deadline = Deadline(CHECKIN_SECONDS)
+        name = body["user"].get("name", "")
+        person = await _rep(
+            runtime, client, team_id, user_id, name, deadline, respond, replace_original=False
+        )
+        if person is None:
+            return
         today = runtime.today(person.timezone)
         logged = Logged(user_id, activity, 1, today, "")
-        await _record_and_reply(
-            runtime, client, person, logged, today, respond, source="nudge", replace_original=False
+        await record_and_reply(
+            runtime,
+            client,
+            person,
+            logged,
+            today,
+            respond,
+            source="nudge",
+            deadline=deadline,
+            replace_original=False,
         )
 
     @app.action(LOG_AGAIN_ACTION)
@@ -221,15 +296,12 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
         await ack()
         team_id, user_id = body["team"]["id"], body["user"]["id"]
         try:
-            value = json.loads(body["actions"][0]["value"])
+            value = json.loads(body["actions"][0].get("value") or "")
             activity = next(a for a in await runtime.activities(team_id) if a.key == value["a"])
-            logged = Logged(
-                value["u"],
-                activity,
-                int(value["c"]),
-                date.fromisoformat(value["d"]),
-                str(value["n"]),
-            )
+            count, note = value["c"], value["n"]
+            if not (isinstance(count, int) and isinstance(note, str)):
+                raise TypeError("the count must be a number and the note text")
+            logged = Logged(value["u"], activity, count, date.fromisoformat(value["d"]), note)
         except (ValueError, KeyError, TypeError, StopIteration):
             await respond(replace_original=False, **messages.notice("That button is broken."))
             return
@@ -238,12 +310,17 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
                 replace_original=False, **messages.notice("You can only log for yourself.")
             )
             return
-        person = await known_person(runtime, client, team_id, user_id, body["user"].get("name", ""))
+        deadline = Deadline(CHECKIN_SECONDS)
+        name = body["user"].get("name", "")
+        person = await _rep(
+            runtime, client, team_id, user_id, name, deadline, respond, replace_original=False
+        )
+        if person is None:
+            return
         today = runtime.today(person.timezone)
         try:
-            replay = f"{logged.count} {logged.day.isoformat()}"
-            parse_checkin(
-                replay,
+            replay = parse_checkin(
+                f"{logged.count} {logged.day.isoformat()} {logged.note}",
                 today=today,
                 max_count=runtime.settings.max_count,
                 backdate_days=runtime.settings.backdate_days,
@@ -251,7 +328,10 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
         except InvalidCheckIn as invalid:
             await respond(replace_original=False, **messages.notice(str(invalid)))
             return
-        await _record_and_reply(
+        if replay.note != logged.note:
+            await respond(replace_original=False, **messages.notice("That button is broken."))
+            return
+        await record_and_reply(
             runtime,
             client,
             person,
@@ -260,5 +340,6 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
             respond,
             source="log-again",
             allow_repeat=True,
+            deadline=deadline,
             replace_original=True,
         )

@@ -47,6 +47,7 @@ _WEEKDAYS: dict[str, int] = {
 }
 _RELATIVE_DAYS: dict[str, int] = {"today": 0, "yesterday": 1}
 
+MAX_NOTE = 280
 _DAY_FORMS = "`today`, `yesterday`, a weekday like `mon` or `YYYY-MM-DD`"
 # Echoing a pasted wall of text back in an error helps nobody.
 _MAX_ECHO = 40
@@ -75,25 +76,31 @@ def parse_checkin(
     today: date,
     max_count: int = 50,
     backdate_days: int = 7,
-    max_note: int = 280,
+    max_note: int = MAX_NOTE,
 ) -> CheckInRequest:
     """Parse the text after an activity command, e.g. ``2 yesterday Acme intro``."""
+    text = text.replace("\x00", "")  # nobody means a NUL, and PostgreSQL text cannot hold one
     tokens = _TOKEN.finditer(text)
     token = next(tokens, None)
     count = 1
-    if token is not None and (typed := _read_count(token[0], max_count)) is not None:
+    if token is not None and (typed := read_count(token[0], max_count)) is not None:
         count = typed
         token = next(tokens, None)
     day = today
-    if token is not None and (named := _read_day(token[0], today)) is not None:
-        day = _within_window(named, token[0], today, backdate_days)
+    if token is not None and (named := read_day(token[0], today)) is not None:
+        day = within_window(named, token[0], today, backdate_days)
         token = next(tokens, None)
     note = text[token.start() :].strip() if token is not None else ""
+    return CheckInRequest(count=count, day=day, note=checked_note(note, max_note))
+
+
+def checked_note(note: str, max_note: int = MAX_NOTE) -> str:
+    """``note`` if it is short enough (the caller trims it)."""
     if len(note) > max_note:
         raise InvalidCheckIn(
             f"The note is {len(note)} characters long; the limit is {max_note}. Please shorten it."
         )
-    return CheckInRequest(count=count, day=day, note=note)
+    return note
 
 
 def split_activity(text: str, activities: Iterable[Activity]) -> tuple[Activity, str]:
@@ -116,7 +123,7 @@ def usage(
     *,
     max_count: int = 50,
     backdate_days: int = 7,
-    max_note: int = 280,
+    max_note: int = MAX_NOTE,
 ) -> str:
     """The usage shown with every error (for ``/log`` when ``activity`` is None).
 
@@ -138,7 +145,7 @@ def usage(
     )
 
 
-def _read_count(token: str, max_count: int) -> int | None:
+def read_count(token: str, max_count: int) -> int | None:
     """The count in ``token``; None when it is not a number at all (so a day or the note)."""
     if _DATE_LIKE.fullmatch(token) or not _NUMBER_LIKE.fullmatch(token):
         return None
@@ -154,7 +161,7 @@ def _read_count(token: str, max_count: int) -> int | None:
     return int(significant)
 
 
-def _read_day(token: str, today: date) -> date | None:
+def read_day(token: str, today: date) -> date | None:
     """The day ``token`` names; None when it is not a day at all (so the note begins)."""
     word = token.lower()
     if word in _RELATIVE_DAYS:
@@ -171,7 +178,7 @@ def _read_day(token: str, today: date) -> date | None:
     return None
 
 
-def _within_window(day: date, token: str, today: date, backdate_days: int) -> date:
+def within_window(day: date, token: str, today: date, backdate_days: int) -> date:
     """``day`` if a rep may log it: not in the future, not before the backdating limit."""
     if day > today:
         raise InvalidCheckIn(

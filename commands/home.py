@@ -1,24 +1,117 @@
-"""The App Home tab: the rep's own week, the same view ``/progress`` gives."""
+"""The App Home tab and what it opens: the logging modal, and managers' export.
+
+The Home itself is built by :mod:`bot.messages.home` and published by
+:mod:`bot.home`. A check-in from the modal goes through the same path as a slash
+command (repeat guard, announcement, board and Home refresh); its confirmation comes
+as a direct message from Huddle, because a modal has no conversation to reply in and
+a DM, unlike an ephemeral message, is still there later and works in any channel.
+"""
 
 from __future__ import annotations
 
+import logging
+import re
+from collections.abc import Awaitable, Callable
 from typing import Any
 
-from slack_bolt.async_app import AsyncApp
+from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.home import publish_home
+from bot.messages.checkin import Logged
+from bot.messages.home import HOME_EXPORT_ACTION, HOME_LOG_ACTION
+from bot.messages.log_modal import LOG_MODAL, log_modal
+from bot.roster import is_manager, known_person
 from bot.runtime import Runtime
-from commands.progress import progress_message
+from commands.admin import Caller, refusal
+from commands.admin_grammar import DEFAULT_EXPORT_WEEKS
+from commands.checkin import record_and_reply
+from commands.export import export_to_dm
+from commands.grammar import MAX_NOTE
+from commands.log_form import FormErrors, read_log_form
+
+log = logging.getLogger(__name__)
+
+
+def direct_message(client: AsyncWebClient, user_id: str) -> Callable[..., Awaitable[None]]:
+    """A ``reply`` that posts in the person's DM with Huddle (already private, so
+    ``response_type`` means nothing there). Failures are logged: the work is done."""
+
+    async def send(*, response_type: str = "ephemeral", **message: Any) -> None:
+        try:
+            await client.chat_postMessage(channel=user_id, **message)
+        except SlackApiError as error:
+            log.warning("DM to %s failed: %s", user_id, error.response.get("error"))
+
+    return send
 
 
 def register(app: AsyncApp, runtime: Runtime) -> None:
+    settings = runtime.settings
+
     @app.event("app_home_opened")
     async def home_opened(
         event: dict[str, Any], body: dict[str, Any], client: AsyncWebClient
     ) -> None:
-        if event.get("tab") != "home":
-            return
-        message = await progress_message(runtime, client, body["team_id"], event["user"])
-        await client.views_publish(
-            user_id=event["user"], view={"type": "home", "blocks": message["blocks"]}
+        if event.get("tab") == "home":
+            await publish_home(runtime, client, body["team_id"], event["user"])
+
+    @app.action(re.compile(rf"^{HOME_LOG_ACTION}:"))
+    async def open_log_modal(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
+        await ack()
+        team_id, user_id = body["team"]["id"], body["user"]["id"]
+        activities = await runtime.activities(team_id)
+        key = body["actions"][0].get("value")
+        person = await known_person(runtime, client, team_id, user_id, body["user"].get("name", ""))
+        view = log_modal(
+            activities,
+            next((a for a in activities if a.key == key), None),
+            runtime.today(person.timezone),
+            max_count=settings.max_count,
+            backdate_days=settings.backdate_days,
+            max_note=MAX_NOTE,
         )
+        try:
+            await client.views_open(trigger_id=body["trigger_id"], view=view)
+        except SlackApiError as error:  # e.g. the trigger expired: pressing again works
+            log.warning("log modal for %s not opened: %s", user_id, error.response.get("error"))
+
+    @app.view(LOG_MODAL)
+    async def log_submitted(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
+        """Each invalid field gets its own error beside it and the modal stays open;
+        a valid form closes it and is recorded like ``/logmeeting`` would record it."""
+        team_id, user_id = body["team"]["id"], body["user"]["id"]
+        person = await known_person(runtime, client, team_id, user_id, body["user"].get("name", ""))
+        today = runtime.today(person.timezone)
+        try:
+            form = read_log_form(
+                body["view"]["state"]["values"],
+                await runtime.activities(team_id),
+                today=today,
+                max_count=settings.max_count,
+                backdate_days=settings.backdate_days,
+            )
+        except FormErrors as invalid:
+            await ack(response_action="errors", errors=invalid.errors)
+            return
+        await ack()
+        logged = Logged(user_id, form.activity, form.count, form.day, form.note)
+        reply = direct_message(client, user_id)
+        await record_and_reply(runtime, client, person, logged, today, reply, source="modal")
+
+    @app.action(HOME_EXPORT_ACTION)
+    async def export_button(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
+        """Manager-only: checked again here, because anyone can send this action."""
+        await ack()
+        team_id, user_id = body["team"]["id"], body["user"]["id"]
+        person = await known_person(runtime, client, team_id, user_id, body["user"].get("name", ""))
+        tell = direct_message(client, user_id)
+        if not is_manager(runtime, person):
+            await tell(
+                **await refusal(Caller(runtime, client, team_id, person), "export check-ins")
+            )
+            return
+        result = await export_to_dm(runtime, client, team_id, user_id, DEFAULT_EXPORT_WEEKS)
+        if not result.ok:
+            await tell(**result.message)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
@@ -12,11 +11,10 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.messages import Message
 from bot.messages.checkin import notice
 from bot.messages.progress import rep_progress
-from bot.progress import rep_week
 from bot.roster import known_person
 from bot.runtime import Runtime
+from bot.state import load_rep_history
 from bot.weeks import week_start
-from storage import queries
 
 MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
 HISTORY_WEEKS = 4
@@ -36,22 +34,8 @@ async def progress_message(
 ) -> Message:
     """One rep's week and their last four weeks, loaded in one round of queries."""
     person = await known_person(runtime, client, team_id, user_id, user_id)
-    activities = await runtime.activities(team_id)
     this_week = week_start(runtime.today(person.timezone))
-    first = this_week - timedelta(weeks=HISTORY_WEEKS)
-    async with runtime.sessions() as session:
-        data = await queries.load_weeks(session, team_id, [user_id], first, this_week)
-    weeks = [
-        rep_week(
-            user_id,
-            first + timedelta(weeks=i),
-            activities,
-            data.totals.get((user_id, first + timedelta(weeks=i)), {}),
-            data.goal_rows,
-            data.away[user_id],
-        )
-        for i in range(HISTORY_WEEKS + 1)
-    ]
+    weeks = await load_rep_history(runtime, person, this_week, HISTORY_WEEKS)
     return rep_progress(person.display_name, weeks[-1], weeks[:-1])
 
 

@@ -14,6 +14,7 @@ from bot.runtime import Runtime
 from bot.weeks import week_start
 from commands.activities import Activity
 from storage import queries
+from storage.deadline import CommitPoint
 from storage.models import CheckIn
 from storage.queries import WeeksData
 
@@ -51,13 +52,20 @@ async def _activity_progress(
 
 
 async def record(
-    runtime: Runtime, team_id: str, logged: Logged, source: str, *, allow_repeat: bool = False
+    runtime: Runtime,
+    team_id: str,
+    logged: Logged,
+    source: str,
+    *,
+    allow_repeat: bool = False,
+    commit: CommitPoint | None = None,
 ) -> Outcome:
     """Store a check-in and return the rep's progress including it.
 
     Commits before returning: a caller may tell the rep "recorded" only after this.
-    Any database error propagates, and then nothing was stored. Check-ins arriving
-    together are committed together (``Runtime.store_checkin``).
+    A database error before the commit propagates, and then nothing was stored;
+    ``commit`` (see :func:`storage.deadline.within`) learns when the commit starts.
+    Check-ins arriving together are committed together (``Runtime.store_checkin``).
     """
     activities = await runtime.activities(team_id)
     candidate = CheckIn(
@@ -70,7 +78,7 @@ async def record(
         source=source,
         created_at=runtime.now(),
     )
-    stored = await runtime.store_checkin(candidate, allow_repeat=allow_repeat)
+    stored = await runtime.store_checkin(candidate, allow_repeat=allow_repeat, commit=commit)
     progress = _progress(stored.weeks, stored.totals, activities, logged)
     return Outcome(stored.checkin, progress, stored.repeat)
 

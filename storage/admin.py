@@ -156,31 +156,6 @@ async def latest_checkin(
 # Managers and names ---------------------------------------------------------------
 
 
-async def set_manager(
-    session: AsyncSession, team_id: str, user_id: str, is_manager: bool, now: datetime
-) -> None:
-    """Give or take manager rights; a stranger gets a stub the next sync fills in."""
-    insert = queries.dialect_insert(session)
-    await session.execute(
-        insert(Person)
-        .values(
-            team_id=team_id,
-            user_id=user_id,
-            display_name=user_id,
-            timezone=None,
-            is_manager=is_manager,
-            is_bot=False,
-            is_deleted=False,
-            in_channel=False,
-            updated_at=now,
-        )
-        .on_conflict_do_update(
-            index_elements=["team_id", "user_id"],
-            set_={"is_manager": is_manager, "updated_at": now},
-        )
-    )
-
-
 async def stored_managers(session: AsyncSession, team_id: str) -> list[str]:
     """Users made managers by command (``HUDDLE_MANAGERS`` is not stored)."""
     rows = await session.scalars(

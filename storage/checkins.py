@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.weeks import week_start
 from storage import queries
+from storage.deadline import CommitPoint
 from storage.models import CheckIn
 from storage.queries import REPEAT_WINDOW, WeeksData
 
@@ -27,6 +28,9 @@ class Pending:
     candidate: CheckIn
     allow_repeat: bool
     """**Log it again**: store even an exact repeat."""
+    commit: CommitPoint | None = None
+    """Told just before the group's COMMIT; a caller that gave up at its deadline
+    refuses there, and then the whole group rolls back (nothing of it is stored)."""
 
 
 @dataclass(frozen=True)
@@ -57,7 +61,8 @@ def _repeat_of(candidate: CheckIn, recent: Sequence[CheckIn]) -> CheckIn | None:
 
 
 async def store(session: AsyncSession, group: Sequence[Pending]) -> list[Stored]:
-    """Store a group in the caller's transaction; one result per item, in order."""
+    """Store a group in the caller's transaction, which commits right after; one result
+    per item, in order."""
     by_team: dict[str, list[int]] = defaultdict(list)
     for index, pending in enumerate(group):
         by_team[pending.candidate.team_id].append(index)
@@ -96,4 +101,7 @@ async def store(session: AsyncSession, group: Sequence[Pending]) -> list[Stored]
             stored[index] = Stored(checkin, repeat, totals, data)
             if not repeat:
                 later[(candidate.user_id, week, candidate.activity)] += candidate.count
+    for pending in group:
+        if pending.commit is not None:
+            pending.commit.reach()
     return [stored[i] for i in range(len(group))]

@@ -28,6 +28,12 @@ from sqlalchemy.ext.asyncio import (
 )
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+POSTGRES_CONNECT_TIMEOUT_SECONDS = 3
+POSTGRES_COMMAND_TIMEOUT_SECONDS = 10
+"""No statement Huddle sends takes a fraction of this. Without a bound, a connection
+whose packets are lost in a network partition waits for TCP to give up (many
+minutes), holding its place in the pool after the network is back, so Huddle would
+stay down long after its database came back."""
 
 
 def is_sqlite(url: str | URL) -> bool:
@@ -36,7 +42,11 @@ def is_sqlite(url: str | URL) -> bool:
 
 def create_engine(url: str | URL, **kwargs: Any) -> AsyncEngine:
     if not is_sqlite(url):
-        return create_async_engine(url, pool_pre_ping=True, **kwargs)
+        timeouts = {
+            "timeout": POSTGRES_CONNECT_TIMEOUT_SECONDS,
+            "command_timeout": POSTGRES_COMMAND_TIMEOUT_SECONDS,
+        }
+        return create_async_engine(url, pool_pre_ping=True, connect_args=timeouts, **kwargs)
     engine = create_async_engine(url, pool_size=1, max_overflow=0, **kwargs)  # see above
     _configure_sqlite(engine)
     return engine

@@ -23,7 +23,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, validates
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -62,6 +62,9 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
+DISPLAY_NAME_LENGTH = 255
+
+
 class Person(Base):
     """A Slack user Huddle has seen. ``in_channel`` makes them part of the roster."""
 
@@ -69,13 +72,21 @@ class Person(Base):
 
     team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
     user_id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    display_name: Mapped[str] = mapped_column(String(255), default="")
+    display_name: Mapped[str] = mapped_column(String(DISPLAY_NAME_LENGTH), default="")
     timezone: Mapped[str | None] = mapped_column(String(64))
     is_manager: Mapped[bool] = mapped_column(Boolean, default=False)
     is_bot: Mapped[bool] = mapped_column(Boolean, default=False)
     is_deleted: Mapped[bool] = mapped_column(Boolean, default=False)
     in_channel: Mapped[bool] = mapped_column(Boolean, default=False)
+    first_seen: Mapped[datetime] = mapped_column(UTCDateTime())
+    """When Huddle first knew of them: weeks before it are not judged hit or miss."""
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    @validates("display_name")
+    def _fit_name(self, _key: str, name: str) -> str:
+        """Slack's name fields have no limit we can rely on; one over-long profile must
+        not make PostgreSQL refuse the whole roster (SQLite would not even notice)."""
+        return name[:DISPLAY_NAME_LENGTH]
 
 
 class ActivityType(Base):
@@ -181,3 +192,18 @@ class SendLedger(Base):
     channel: Mapped[str | None] = mapped_column(String(32))
     ts: Mapped[str | None] = mapped_column(String(32))
     error: Mapped[str | None] = mapped_column(Text)
+
+
+class ProcessedEvent(Base):
+    """An Events API delivery Huddle has handled. Slack redelivers an event (same
+    ``event_id``, with ``X-Slack-Retry-Num``) when the answer was slow or failed; the
+    primary key lets exactly one delivery through, whichever instance receives it and
+    however often the app restarted in between. Rows older than a day are pruned:
+    Slack gives up retrying within minutes."""
+
+    __tablename__ = "processed_event"
+    __table_args__ = (Index("ix_processed_event_received_at", "received_at"),)
+
+    team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime())

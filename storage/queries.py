@@ -114,19 +114,18 @@ async def people(session: AsyncSession, team_id: str, user_ids: Collection[str])
 
 async def save_people(session: AsyncSession, people: Collection[Person]) -> None:
     """Insert or refresh what Slack told us about users, keeping the manager flag."""
-    if not people:
-        return
     insert = dialect_insert(session)
     rows = [{column: getattr(person, column) for column in _PERSON_COLUMNS} for person in people]
-    statement = insert(Person).values(rows)
-    refreshed = {
-        column: statement.excluded[column]
-        for column in _PERSON_COLUMNS
-        if column not in ("team_id", "user_id", "is_manager")
-    }
-    await session.execute(
-        statement.on_conflict_do_update(index_elements=["team_id", "user_id"], set_=refreshed)
-    )
+    for start in range(0, len(rows), UPSERT_BATCH):
+        statement = insert(Person).values(rows[start : start + UPSERT_BATCH])
+        refreshed = {
+            column: statement.excluded[column]
+            for column in _PERSON_COLUMNS
+            if column not in ("team_id", "user_id", "is_manager", "first_seen")
+        }
+        await session.execute(
+            statement.on_conflict_do_update(index_elements=["team_id", "user_id"], set_=refreshed)
+        )
 
 
 _PERSON_COLUMNS = (
@@ -138,6 +137,7 @@ _PERSON_COLUMNS = (
     "is_bot",
     "is_deleted",
     "in_channel",
+    "first_seen",
     "updated_at",
 )
 
@@ -146,27 +146,28 @@ async def save_person(session: AsyncSession, person: Person) -> None:
     await save_people(session, [person])
 
 
-async def set_in_channel(
-    session: AsyncSession, team_id: str, user_id: str, in_channel: bool, now: datetime
+async def set_flags(
+    session: AsyncSession, team_id: str, user_id: str, now: datetime, **flags: bool
 ) -> None:
-    """Membership change from an event; a stranger gets a stub the next sync fills in."""
-    insert = dialect_insert(session)
+    """Set ``in_channel``/``is_manager`` on a person; a stranger gets a stub that the
+    next roster sync fills in."""
+    stub = {
+        "team_id": team_id,
+        "user_id": user_id,
+        "display_name": user_id,
+        "timezone": None,
+        "is_manager": False,
+        "is_bot": False,
+        "is_deleted": False,
+        "in_channel": False,
+        "first_seen": now,
+        "updated_at": now,
+    }
     await session.execute(
-        insert(Person)
-        .values(
-            team_id=team_id,
-            user_id=user_id,
-            display_name=user_id,
-            timezone=None,
-            is_manager=False,
-            is_bot=False,
-            is_deleted=False,
-            in_channel=in_channel,
-            updated_at=now,
-        )
+        dialect_insert(session)(Person)
+        .values({**stub, **flags})
         .on_conflict_do_update(
-            index_elements=["team_id", "user_id"],
-            set_={"in_channel": in_channel, "updated_at": now},
+            index_elements=["team_id", "user_id"], set_={**flags, "updated_at": now}
         )
     )
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -10,7 +12,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.batching import PACED
 from bot.jobs import Ticker
+from bot.runtime import Runtime
 from bot.server import Huddle, prepare, serving_http
 from bot.settings import load_settings
 from bot.standin import SignedSlackClient, SlackWebAPIStandIn
@@ -95,19 +99,66 @@ class Running:
         return Ticker(runtime, self.huddle.app.client, self.huddle.team_id, runtime.today())
 
 
+BOLT_BACKGROUND = "run_ack_function_asynchronously"
+"""Bolt runs every listener in a task of this name, which outlives Slack's answer."""
+
+
+async def settle(timeout: float = 10.0) -> None:  # noqa: ASYNC109 - one deadline for all
+    """Wait for the work handlers do after acknowledging (announcements, the board, the
+    App Home), so a test can look at its outcome, or its absence, and the database is
+    not closed under it: Bolt's listener tasks, and the paced tasks they start."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while loop.time() < deadline:
+        pending = [
+            task
+            for task in asyncio.all_tasks()
+            if not task.done()
+            and (
+                BOLT_BACKGROUND in getattr(task.get_coro(), "__qualname__", "")
+                or task.get_name().startswith(PACED)
+            )
+        ]
+        if not pending:
+            return
+        await asyncio.wait(pending, timeout=deadline - loop.time())
+
+
+TEST_PACE_SECONDS = 0.05
+
+
+def pace_quickly(runtime: Runtime) -> None:
+    """The stand-in has no rate limits, so tests need not wait out Slack's: a second
+    announcement, board update or Home is due 50 ms after the first, not a second or
+    two (the pacing itself is tested at its real intervals in test_checkin_burst_e2e)."""
+    for pacer in (runtime.announcer.pacer, runtime.boards.pacer, runtime.homes.pacer):
+        pacer.interval = TEST_PACE_SECONDS
+
+
+@asynccontextmanager
+async def served(
+    huddle: Huddle, slack: SlackWebAPIStandIn
+) -> AsyncIterator[tuple[str, SignedSlackClient]]:
+    """Huddle on a free local port, and a client that calls it the way Slack does."""
+    async with (
+        serving_http(huddle, "127.0.0.1", 0) as url,
+        SignedSlackClient(
+            f"{url}/slack/events", SIGNING_SECRET, team_id=slack.team_id, standin=slack
+        ) as users,
+    ):
+        yield url, users
+
+
 @pytest.fixture
 async def running(
     database_url: str, slack: SlackWebAPIStandIn, clock: FakeClock
 ) -> AsyncIterator[Running]:
     settings = load_settings(environment(database_url, slack))
     huddle = await prepare(settings, clock)
+    pace_quickly(huddle.runtime)
     try:
-        async with (
-            serving_http(huddle, "127.0.0.1", 0) as url,
-            SignedSlackClient(
-                f"{url}/slack/events", SIGNING_SECRET, team_id=slack.team_id, standin=slack
-            ) as users,
-        ):
+        async with served(huddle, slack) as (url, users):
             yield Running(huddle, url, slack, users, clock)
+            await settle()
     finally:
         await huddle.runtime.close()

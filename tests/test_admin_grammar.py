@@ -13,6 +13,7 @@ from commands.admin_grammar import (
     Away,
     Back,
     Board,
+    Export,
     Help,
     HuddleCommand,
     InvalidCommand,
@@ -64,10 +65,42 @@ def test_unknown_subcommand_echo_is_shortened() -> None:
 
 
 def test_every_subcommand_has_usage() -> None:
-    assert set(TOPICS) == {"help", "board", "goal", "away", "back", "undo", "manager", "settings"}
+    assert set(TOPICS) == {
+        "help",
+        "board",
+        "goal",
+        "away",
+        "back",
+        "undo",
+        "manager",
+        "settings",
+        "export",
+    }
     managers_only = {u.syntax for u in USAGE if u.managers_only}
     assert "/huddle settings" in managers_only
+    assert "/huddle export [WEEKS]" in managers_only
     assert "/huddle undo" not in managers_only
+
+
+# export -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "weeks"),
+    [("export", 4), ("EXPORT", 4), ("export 1", 1), ("export 08", 8), ("export 52", 52)],
+)
+def test_export(text: str, weeks: int) -> None:
+    assert parse_huddle(text) == Export(weeks)
+
+
+@pytest.mark.parametrize("typed", ["0", "53", "-1", "2.5", "four", "1" * 5000, "٣"])
+def test_export_weeks_must_be_1_to_52(typed: str) -> None:
+    invalid = rejects(f"export {typed}", "whole number from 1 to 52", topic="export")
+    assert len(str(invalid)) < 200
+
+
+def test_export_takes_one_number() -> None:
+    rejects("export 4 weeks", "takes nothing more", topic="export")
 
 
 # goal -------------------------------------------------------------------------------

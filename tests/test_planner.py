@@ -172,6 +172,18 @@ def test_a_time_that_happens_twice_in_the_fall_is_sent_once() -> None:
     assert len(board) == 1
 
 
+def test_weeks_before_a_rep_joined_are_not_counted_as_misses() -> None:
+    team = state([("UNEW", "America/New_York")])
+    team = TeamState(
+        **{**team.__dict__, "reps": [Member("UNEW", "New", NY, since=date(2026, 11, 23))]}
+    )
+    sends = plan(datetime(2026, 11, 27, 9, 0, tzinfo=NY), settings(), team).sends
+    [digest] = [s for s in sends if s.key.kind == DIGEST]
+    assert "one-off" in str(digest.message) and "missed 1 of the last 4 weeks" in str(
+        digest.message
+    )
+
+
 def test_digest_names_patterns() -> None:
     weeks = WeeksData()
     for i in (1, 2):  # UHABIT missed in 3 of the last 4 weeks; UONCE only this week

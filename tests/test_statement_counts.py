@@ -77,6 +77,7 @@ async def team_of(runtime: Runtime, team_id: str, reps: int) -> None:
                     is_bot=False,
                     is_deleted=False,
                     in_channel=True,
+                    first_seen=now - timedelta(weeks=8),
                     updated_at=now,
                 )
                 for u in users

@@ -71,9 +71,10 @@ def command_problem(message: str, topic: str | None) -> Message:
     }
 
 
-def _team_line(activities: Sequence[Activity], team: Mapping[str, int]) -> str:
-    set_goals = [a.quantity(team[a.key]) for a in activities if a.key in team]
-    unset = [a.plural for a in activities if a.key not in team]
+def goals_line(activities: Sequence[Activity], goals: Mapping[str, int]) -> str:
+    """``6 meetings · 20 calls · no goal for follow-ups, referrals``."""
+    set_goals = [a.quantity(goals[a.key]) for a in activities if a.key in goals]
+    unset = [a.plural for a in activities if a.key not in goals]
     parts = set_goals + ([f"no goal for {', '.join(unset)}"] if unset else [])
     return " · ".join(parts) if parts else "no goals"
 
@@ -91,7 +92,7 @@ def goals_list(
     for row in rows:
         if row.user_id != TEAM_DEFAULT and row.target and row.activity in by_key:
             own.setdefault(row.user_id, {})[row.activity] = row.target
-    lines = [f"*Goals for the {week_label(week)}*", f"*Team:* {_team_line(activities, team)}"]
+    lines = [f"*Goals for the {week_label(week)}*", f"*Team:* {goals_line(activities, team)}"]
     if own:
         lines.append("*Reps' own goals* (instead of the team's):")
         ordered = sorted(own, key=lambda u: (names.get(u, u).lower(), u))
@@ -104,7 +105,7 @@ def goals_list(
         lines.append("No rep has a goal of their own; everyone has the team's.")
     blocks = _sections(lines)[: MAX_BLOCKS - 1]
     blocks.append(_context("Away days shrink a rep's goals to the workdays they're present."))
-    return {"text": f"Goals: {_team_line(activities, team)}", "blocks": blocks}
+    return {"text": f"Goals: {goals_line(activities, team)}", "blocks": blocks}
 
 
 def goal_changed(
@@ -207,7 +208,7 @@ def settings_view(
         f"*Check-in limits:* counts 1–{settings.max_count}; days up to "
         f"{settings.backdate_days} back",
         f"*Managers:* {', '.join(managers) if managers else 'none'}",
-        f"*Team goals this week:* {_team_line(activities, team_goals)}",
+        f"*Team goals this week:* {goals_line(activities, team_goals)}",
         f"*Goals source:* HUDDLE_GOALS ({seeded}) seeded the team goals the first time "
         "Huddle saw this workspace; since then they're kept in the database and changed "
         "with `/huddle goal`.",

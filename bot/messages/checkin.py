@@ -67,7 +67,8 @@ def _button(text: str, action_id: str, value: str, style: str | None = None) -> 
     return button
 
 
-def _roster_hint(channel: str) -> Block:
+def roster_hint(channel: str) -> Block:
+    """For someone who logs but is not in the huddle channel, so not on the team."""
     return {
         "type": "context",
         "elements": [
@@ -99,7 +100,7 @@ def recorded(
         {"type": "actions", "elements": [_button("Undo", UNDO_ACTION, str(checkin_id))]},
     ]
     if not on_roster:
-        blocks.append(_roster_hint(channel))
+        blocks.append(roster_hint(channel))
     return {"text": f"Logged {logged.what(today)}.", "blocks": blocks}
 
 

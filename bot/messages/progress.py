@@ -31,7 +31,10 @@ def rep_progress(name: str, current: RepWeek, history: Sequence[RepWeek]) -> Mes
         lines.append(
             f"_Away part of the week: goals prorated to {current.workdays_present} of 5 workdays._"
         )
-    past = " · ".join(f"{iso_week(w.week)} {verdict(w)}" for w in history)
+    past = (
+        " · ".join(f"{iso_week(w.week)} {verdict(w)}" for w in history)
+        or "none yet (new to Huddle)"
+    )
     return {
         "text": f"{escape(name)}'s week so far",
         "blocks": [

@@ -211,12 +211,13 @@ def _board_line(line: RepLine) -> str:
     return f"*{line.label}* — " + " · ".join(parts)
 
 
-def board(day: date, lines: Sequence[RepLine]) -> Message:
+def board(day: date, lines: Sequence[RepLine], *, in_channel: bool = True) -> Message:
     """The daily huddle post: every rep's week to date, sorted by name.
 
     A pure function of the data so it can be rebuilt and updated in place. A team too
     large for one message (Slack refuses about 12,000 characters of blocks, so roughly
     150 reps) shows the first reps by name and says how many more there are.
+    ``in_channel`` False leaves out the hint about the channel thread (the App Home).
     """
     title = f"Daily huddle · {_day(day)}"
     reps = sorted(lines, key=lambda line: line.sort_name)
@@ -227,7 +228,8 @@ def board(day: date, lines: Sequence[RepLine]) -> Message:
     )
     if not reps:
         body = [_section("No reps on the board yet: join this channel to be on the team.")]
-        return {"text": f"{title}: no reps yet.", "blocks": [_header(title), *body, hint]}
+        tail = [hint] if in_channel else []
+        return {"text": f"{title}: no reps yet.", "blocks": [_header(title), *body, *tail]}
 
     rows = [_board_line(line) for line in reps]
     budget = MESSAGE_TEXT_BUDGET - text_size([_header(title), hint]) - _NOTE_RESERVE
@@ -249,13 +251,14 @@ def board(day: date, lines: Sequence[RepLine]) -> Message:
     with_goals = [line for line in reps if _goaled(line.week)]
     at_goal = sum(1 for line in with_goals if not _missed(line.week))
     text = f"{title}: {at_goal} of {len(with_goals)} reps with goals are at goal so far."
-    return {"text": text, "blocks": [_header(title), *body, hint]}
+    return {"text": text, "blocks": [_header(title), *body, *([hint] if in_channel else [])]}
 
 
 # ------------------------------------------------------------------------- nudge
 
 
-def _log_button(activity: Activity) -> Block:
+def log_button(activity: Activity, action_id: str) -> Block:
+    """**Log a meeting**: the nudge's and the App Home's button (value: the key)."""
     article = "an" if activity.singular[:1].lower() in "aeiou" else "a"
     label = f"Log {article} {activity.singular}"
     if len(label) > _BUTTON_TEXT_LIMIT:
@@ -263,7 +266,7 @@ def _log_button(activity: Activity) -> Block:
     return {
         "type": "button",
         "text": {"type": "plain_text", "text": label},
-        "action_id": nudge_action_id(activity.key),
+        "action_id": action_id,
         "value": activity.key,
     }
 
@@ -289,7 +292,7 @@ def nudge(line: RepLine, summary_label: str) -> Message:
                 f"{_days(line.week.workdays_present)} you're here."
             )
         )
-    buttons = [_log_button(p.activity) for p in short]
+    buttons = [log_button(p.activity, nudge_action_id(p.activity.key)) for p in short]
     for i in range(0, len(buttons), _BUTTONS_PER_ACTIONS):
         blocks.append({"type": "actions", "elements": buttons[i : i + _BUTTONS_PER_ACTIONS]})
     text = f"Hi {name} — to hit this week's goals before {when}: " + "; ".join(phrases) + "."

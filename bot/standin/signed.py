@@ -53,6 +53,8 @@ class AppResponse:
     response_url: str | None = None
     trigger_id: str | None = None
     ephemeral_mark: int = 0
+    sent: tuple[bytes, Mapping[str, str]] = (b"", {})
+    """The exact body and headers of the request, so a test can replay it."""
 
     @property
     def within_deadline(self) -> bool:
@@ -235,6 +237,7 @@ class SignedSlackClient:
                 response_url=response_url,
                 trigger_id=trigger_id,
                 ephemeral_mark=mark,
+                sent=(body, headers),
             )
 
     async def _post_form(self, fields: Mapping[str, str], **context: Any) -> AppResponse:
@@ -539,6 +542,21 @@ class SignedSlackClient:
             extra["X-Slack-Signature"] = signature
         extra.update(headers or {})
         return await self._post(body, content_type, extra_headers=extra, sign=False)
+
+    async def resend(self, response: AppResponse) -> AppResponse:
+        """The same request again, byte for byte: same body, timestamp and signature,
+        as an attacker who captured it would replay it."""
+        body, headers = response.sent
+        return await self._post(
+            body,
+            headers.get("Content-Type", "application/x-www-form-urlencoded"),
+            extra_headers=headers,
+            sign=False,
+            user_id=response.user_id,
+            channel_id=response.channel_id,
+            response_url=response.response_url,
+            trigger_id=response.trigger_id,
+        )
 
     # ---------------------------------------------------------- what they saw
 

@@ -52,8 +52,8 @@ __all__ = [
 ]
 
 Args = dict[str, Any]
-FaultMode = Literal["status", "error", "drop", "drop_after", "delay"]
-Outcome = Literal["ok", "error", "rejected", "fault", "dropped", "dropped_after"]
+FaultMode = Literal["status", "status_after", "error", "drop", "drop_after", "delay"]
+Outcome = Literal["ok", "error", "rejected", "fault", "fault_after", "dropped", "dropped_after"]
 
 #: Pseudo-method names under which the non-Web-API endpoints are recorded.
 RESPONSE_URL_METHOD = "response_url"
@@ -112,7 +112,7 @@ class RecordedCall:
     @property
     def applied(self) -> bool:
         """True when Slack would have carried the call out (even if the answer was lost)."""
-        return self.outcome in ("ok", "dropped_after")
+        return self.outcome in ("ok", "dropped_after", "fault_after")
 
 
 @dataclass(frozen=True)
@@ -922,8 +922,10 @@ class SlackWebAPIStandIn:
 
         Modes: ``status`` answers HTTP ``status`` (429 carries ``Retry-After`` and
         ``ratelimited``); ``error`` answers HTTP 200 ``{"ok": false, "error": error}``;
-        ``drop`` closes the connection without applying the call; ``drop_after``
-        applies it, then closes the connection (the caller cannot know it worked);
+        ``status_after`` applies the call, then answers HTTP ``status`` all the same
+        (Slack did the work but said it failed); ``drop`` closes the connection
+        without applying the call; ``drop_after`` applies it, then closes the
+        connection (the caller cannot know it worked);
         ``delay`` answers normally after ``seconds``.
         """
         if mode == "error" and not error:
@@ -1091,6 +1093,10 @@ class SlackWebAPIStandIn:
         if fault is not None and fault.mode == "drop_after":
             await self._record(RecordedCall(method, args, at, "dropped_after", body, fault))
             return self._drop(request)
+        if fault is not None and fault.mode == "status_after":
+            answer, headers = self._status_answer(fault)
+            await self._record(RecordedCall(method, args, at, "fault_after", answer, fault))
+            return web.json_response(answer, status=fault.status, headers=headers)
         await self._record(RecordedCall(method, args, at, outcome, body, fault))
         headers = {
             "X-OAuth-Scopes": "chat:write,commands,users:read,channels:read,groups:read,im:write"
@@ -1104,7 +1110,7 @@ class SlackWebAPIStandIn:
         if fault.mode == "delay":
             await asyncio.sleep(fault.seconds)
             return None
-        if fault.mode == "drop_after":
+        if fault.mode in ("drop_after", "status_after"):
             return None
         if fault.mode == "drop":
             await self._record(RecordedCall(method, args, at, "dropped", None, fault))
@@ -1113,17 +1119,17 @@ class SlackWebAPIStandIn:
             body: Args = {"ok": False, "error": fault.error}
             await self._record(RecordedCall(method, args, at, "fault", body, fault))
             return web.json_response(body)
-        headers: dict[str, str] = {}
-        if fault.status == 429:
-            body = {"ok": False, "error": "ratelimited"}
-            headers["Retry-After"] = str(fault.retry_after)
-        else:
-            error = {500: "fatal_error", 503: "service_unavailable"}.get(
-                fault.status, "internal_error"
-            )
-            body = {"ok": False, "error": error}
+        body, headers = self._status_answer(fault)
         await self._record(RecordedCall(method, args, at, "fault", body, fault))
         return web.json_response(body, status=fault.status, headers=headers)
+
+    @staticmethod
+    def _status_answer(fault: Fault) -> tuple[Args, dict[str, str]]:
+        """Slack's body and headers for an HTTP error status."""
+        if fault.status == 429:
+            return {"ok": False, "error": "ratelimited"}, {"Retry-After": str(fault.retry_after)}
+        error = {500: "fatal_error", 503: "service_unavailable"}.get(fault.status, "internal_error")
+        return {"ok": False, "error": error}, {}
 
     @staticmethod
     def _drop(request: web.Request) -> web.StreamResponse:
