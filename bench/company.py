@@ -70,25 +70,24 @@ def teams() -> list[Team]:
 
 
 def _people(team: Team, now: datetime) -> Iterator[dict[str, Any]]:
+    """The reps, in the four timezones by turns, and the team's manager."""
     for rep in team.reps:
-        yield dict(
-            team_id=team.team_id,
-            user_id=rep,
-            display_name=f"Rep {rep[1:]}",
-            timezone=TIMEZONES[int(rep[1:]) % len(TIMEZONES)],
-            is_manager=False,
-            is_bot=False,
-            is_deleted=False,
-            in_channel=True,
-            first_seen=now - timedelta(weeks=HISTORY_WEEKS + 4),
-            updated_at=now,
-        )
-    yield dict(
-        team_id=team.team_id,
-        user_id=manager_id(int(team.team_id[1:])),
-        display_name="Manager",
-        timezone="America/New_York",
-        is_manager=True,
+        zone = TIMEZONES[int(rep[1:]) % len(TIMEZONES)]
+        yield _person(team.team_id, rep, f"Rep {rep[1:]}", zone, False, now)
+    manager = manager_id(int(team.team_id[1:]))
+    yield _person(team.team_id, manager, "Manager", TIMEZONES[0], True, now)
+
+
+def _person(
+    team: str, user: str, name: str, zone: str, manager: bool, now: datetime
+) -> dict[str, Any]:
+    """Someone Huddle has known for longer than the history goes back."""
+    return dict(
+        team_id=team,
+        user_id=user,
+        display_name=name,
+        timezone=zone,
+        is_manager=manager,
         is_bot=False,
         is_deleted=False,
         in_channel=True,
@@ -115,19 +114,13 @@ def _checkins(team: Team, rng: random.Random, now: datetime) -> Iterator[dict[st
 def _row(
     team: str, rep: str, activity: str, count: int, day: date, now: datetime
 ) -> dict[str, Any]:
-    return dict(
-        team_id=team,
-        user_id=rep,
-        activity=activity,
-        count=count,
-        day=day,
-        note="",
-        source="command",
-        created_at=now,
-        undone_at=None,
-        announcement_channel=None,
-        announcement_ts=None,
-    )
+    """A check-in typed as a command, with no note, never undone."""
+    values = (team, rep, activity, count, day, "", "command", now, None)
+    return dict(zip(_CHECKIN_COLUMNS, values, strict=True))
+
+
+_CHECKIN_COLUMNS = ("team_id", "user_id", "activity", "count", "day")
+_CHECKIN_COLUMNS += ("note", "source", "created_at", "undone_at")
 
 
 def _goals(team: Team, now: datetime) -> Iterator[dict[str, Any]]:
