@@ -210,6 +210,26 @@ def _checkin_id(value: object) -> int:
     return checkin_id
 
 
+async def _presser(
+    runtime: Runtime, client: AsyncWebClient, body: dict[str, Any], respond: AsyncRespond
+) -> tuple[Person, date, Deadline] | None:
+    """Who pressed a logging button, their today, and the check-in's clock, started now."""
+    deadline = Deadline(CHECKIN_SECONDS)
+    person = await _rep(
+        runtime,
+        client,
+        body["team"]["id"],
+        body["user"]["id"],
+        body["user"].get("name", ""),
+        deadline,
+        respond,
+        replace_original=False,
+    )
+    if person is None:
+        return None
+    return person, runtime.today(person.timezone), deadline
+
+
 def register(app: AsyncApp, runtime: Runtime) -> None:
     def activity_command(activity: Activity) -> Any:
         async def log_activity(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
@@ -268,14 +288,10 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
         if activity is None:
             await respond(replace_original=False, **messages.notice("That button is broken."))
             return
-        deadline = Deadline(CHECKIN_SECONDS)
-        name = body["user"].get("name", "")
-        person = await _rep(
-            runtime, client, team_id, user_id, name, deadline, respond, replace_original=False
-        )
-        if person is None:
+        presser = await _presser(runtime, client, body, respond)
+        if presser is None:
             return
-        today = runtime.today(person.timezone)
+        person, today, deadline = presser
         logged = Logged(user_id, activity, 1, today, "")
         await record_and_reply(
             runtime,
@@ -310,14 +326,10 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
                 replace_original=False, **messages.notice("You can only log for yourself.")
             )
             return
-        deadline = Deadline(CHECKIN_SECONDS)
-        name = body["user"].get("name", "")
-        person = await _rep(
-            runtime, client, team_id, user_id, name, deadline, respond, replace_original=False
-        )
-        if person is None:
+        presser = await _presser(runtime, client, body, respond)
+        if presser is None:
             return
-        today = runtime.today(person.timezone)
+        person, today, deadline = presser
         try:
             replay = parse_checkin(
                 f"{logged.count} {logged.day.isoformat()} {logged.note}",
