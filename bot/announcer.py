@@ -9,6 +9,8 @@ Slack (and this process) one post and one database write a second, not one each.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -30,6 +32,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+UNDO_WAIT_SECONDS = 5.0
 POST_INTERVAL_SECONDS = 1.0
 """Slack posts about one message a second per channel and rate-limits bursts beyond."""
 
@@ -38,21 +41,54 @@ POST_INTERVAL_SECONDS = 1.0
 class Announcer:
     pacer: Pacer = field(default_factory=lambda: Pacer(POST_INTERVAL_SECONDS))
     _waiting: dict[str, list[tuple[date, Line]]] = field(default_factory=lambda: defaultdict(list))
+    _unposted: dict[int, asyncio.Event] = field(default_factory=dict)
+    """Check-ins whose line is not posted (or given up on) yet, for :meth:`posted`."""
 
     def announce(
         self, runtime: Runtime, client: AsyncWebClient, team_id: str, checkin_id: int, line: Message
     ) -> None:
         """Post the line soon (in a task of its own), in the thread of today's board."""
+        self._unposted[checkin_id] = asyncio.Event()
         self._waiting[team_id].append((runtime.today(), (checkin_id, line)))
         self.pacer.due(team_id, lambda: self._post(runtime, client, team_id))
+
+    async def posted(self, checkin_id: int) -> None:
+        """Wait until this process has posted (or dropped) the check-in's line and
+        recorded where, so an undo arriving meanwhile finds the line to strike."""
+        event = self._unposted.get(checkin_id)
+        if event is not None:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(event.wait(), UNDO_WAIT_SECONDS)
 
     async def _post(self, runtime: Runtime, client: AsyncWebClient, team_id: str) -> None:
         """Post what is waiting and remember where, so an undo can strike its line.
         Failures are logged, not shown: the check-ins are safe and every rep already
         has their receipt."""
+        waiting = self._waiting.pop(team_id, [])
+        try:
+            await self._post_lines(runtime, client, team_id, waiting)
+        finally:
+            for _, (checkin_id, _line) in waiting:
+                if (event := self._unposted.pop(checkin_id, None)) is not None:
+                    event.set()
+
+    async def _post_lines(
+        self,
+        runtime: Runtime,
+        client: AsyncWebClient,
+        team_id: str,
+        waiting: list[tuple[date, Line]],
+    ) -> None:
+        try:
+            async with runtime.sessions() as session:
+                undone = await queries.undone_among(session, [line[0] for _, line in waiting])
+        except SQLAlchemyError as error:
+            log.warning("could not check for undone check-ins before announcing: %r", error)
+            undone = set()
         by_day: dict[date, list[Line]] = defaultdict(list)
-        for day, line in self._waiting.pop(team_id, []):
-            by_day[day].append(line)
+        for day, line in waiting:
+            if line[0] not in undone:  # undone before its line went out: nothing to say
+                by_day[day].append(line)
         posts = []
         for day, lines in by_day.items():
             posts += await self._send(runtime, client, team_id, day, lines)

@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from bot.server import prepare, serving_http
+from bot.server import drain, prepare, serving_http
 from bot.settings import load_settings
 from bot.standin import SignedSlackClient, SlackWebAPIStandIn
 from bot.standin.signed import UserReply
@@ -76,6 +76,7 @@ async def run_demo() -> int:
                     ) as users,
                 ):
                     await _script(users, slack)
+                await drain()
             finally:
                 await huddle.runtime.close()
         _print_channel(slack)
@@ -103,7 +104,12 @@ async def _script(users: SignedSlackClient, slack: SlackWebAPIStandIn) -> None:
     [undone] = await users.wait_replies(pressed, 1)
     print(indent(render(undone.blocks, undone.text)))
     await _say(users, "UCARA", "/progress", "")
-    await slack.wait_until(lambda: len(slack.messages_in(CHANNEL)) >= 4, timeout=5)
+    await slack.wait_until(lambda: _lines_announced(slack) >= 3, timeout=10)
+
+
+def _lines_announced(slack: SlackWebAPIStandIn) -> int:
+    """Announcement lines in the channel: lines logged close together share a message."""
+    return sum(m.all_text.count(" logged ") for m in slack.messages_in(CHANNEL))
 
 
 def _print_channel(slack: SlackWebAPIStandIn) -> None:

@@ -19,6 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot import gate
 from bot import scheduler as scheduling
 from bot.app import create_app, keep_connections
+from bot.batching import PACED
 from bot.jobs import Ticker
 from bot.roster import sync_roster
 from bot.runtime import Runtime
@@ -27,7 +28,34 @@ from bot.weeks import Clock
 from storage.migrate import upgrade
 
 log = logging.getLogger(__name__)
+SHUTDOWN_DRAIN_SECONDS = 5.0
 HEALTH_TIMEOUT_SECONDS = 2.0
+
+
+BOLT_BACKGROUND = "run_ack_function_asynchronously"
+"""Bolt runs every listener in a task of this name, which outlives Slack's answer."""
+
+
+async def drain(timeout: float = 10.0) -> None:  # noqa: ASYNC109 - one deadline for all
+    """Wait for the work handlers do after acknowledging (announcements, the board, the
+    App Home): Bolt's listener tasks and the paced tasks they start. Run before the
+    database closes, so none of it is cut off half-way (and by tests, to look at its
+    outcome, or its absence)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while loop.time() < deadline:
+        pending = [
+            task
+            for task in asyncio.all_tasks()
+            if not task.done()
+            and (
+                BOLT_BACKGROUND in getattr(task.get_coro(), "__qualname__", "")
+                or task.get_name().startswith(PACED)
+            )
+        ]
+        if not pending:
+            return
+        await asyncio.wait(pending, timeout=deadline - loop.time())
 
 
 @dataclass
@@ -103,4 +131,5 @@ async def serve_forever(settings: Settings, clock: Clock) -> None:
                 await asyncio.Event().wait()
     finally:
         scheduler.shutdown(wait=False)
+        await drain(SHUTDOWN_DRAIN_SECONDS)
         await huddle.runtime.close()

@@ -68,7 +68,10 @@ async def retract(runtime: Runtime, client: AsyncWebClient, undone: Undone, name
     """After an undo: strike through the team's line, and bring the board and the rep's
     App Home up to date."""
     checkin = undone.checkin
-    channel, ts = checkin.announcement_channel, checkin.announcement_ts
+    await runtime.announcer.posted(checkin.id)
+    async with runtime.sessions() as session:
+        latest = await queries.get_checkin(session, checkin.team_id, checkin.id)
+    channel, ts = (latest.announcement_channel, latest.announcement_ts) if latest else (None, None)
     if channel and ts:
         struck = messages.announcement_undone(name, undone.logged, runtime.today())
         try:

@@ -242,6 +242,14 @@ async def set_announcement(
     )
 
 
+async def undone_among(session: AsyncSession, checkin_ids: Collection[int]) -> set[int]:
+    """Which of these check-ins were undone (say, before their line was posted)."""
+    rows = await session.scalars(
+        select(CheckIn.id).where(CheckIn.id.in_(checkin_ids), CheckIn.undone_at.is_not(None))
+    )
+    return set(rows)
+
+
 async def announced_with(session: AsyncSession, channel: str, ts: str) -> list[int]:
     """The check-ins whose lines share the message at (channel, ts)."""
     rows = await session.scalars(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -12,10 +11,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.batching import PACED
 from bot.jobs import Ticker
 from bot.runtime import Runtime
 from bot.server import Huddle, prepare, serving_http
+from bot.server import drain as settle
 from bot.settings import load_settings
 from bot.standin import SignedSlackClient, SlackWebAPIStandIn
 from tests.clock import FakeClock
@@ -97,31 +96,6 @@ class Running:
         """The scheduler's tick, to call by hand at the instants a test chooses."""
         runtime = self.huddle.runtime
         return Ticker(runtime, self.huddle.app.client, self.huddle.team_id, runtime.today())
-
-
-BOLT_BACKGROUND = "run_ack_function_asynchronously"
-"""Bolt runs every listener in a task of this name, which outlives Slack's answer."""
-
-
-async def settle(timeout: float = 10.0) -> None:  # noqa: ASYNC109 - one deadline for all
-    """Wait for the work handlers do after acknowledging (announcements, the board, the
-    App Home), so a test can look at its outcome, or its absence, and the database is
-    not closed under it: Bolt's listener tasks, and the paced tasks they start."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while loop.time() < deadline:
-        pending = [
-            task
-            for task in asyncio.all_tasks()
-            if not task.done()
-            and (
-                BOLT_BACKGROUND in getattr(task.get_coro(), "__qualname__", "")
-                or task.get_name().startswith(PACED)
-            )
-        ]
-        if not pending:
-            return
-        await asyncio.wait(pending, timeout=deadline - loop.time())
 
 
 TEST_PACE_SECONDS = 0.05

@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import select, text
 
 from storage.models import CheckIn
-from tests.conftest import CHANNEL, Running
+from tests.conftest import CHANNEL, Running, settle
 
 
 async def checkins(running: Running) -> list[CheckIn]:
@@ -136,3 +136,18 @@ async def test_progress_shows_week_and_history(running: Running) -> None:
     assert "Cara's week" in reply.all_text
     assert "6 of 6 meetings · goal met" in reply.all_text
     assert "Last 4 weeks" in reply.all_text
+
+
+async def test_a_checkin_undone_at_once_never_shows_as_logged_in_the_channel(
+    running: Running,
+) -> None:
+    reply = await running.users.reply(await running.users.command("UALICE", "/logmeeting", "Zeta"))
+    await running.users.block_action("UALICE", "undo_checkin", message=reply)
+    await settle()
+    lines = [
+        line
+        for m in running.slack.messages_in(CHANNEL)
+        for line in m.all_text.splitlines()
+        if "Zeta" in line
+    ]
+    assert all(line.startswith("~") for line in lines), lines
