@@ -134,6 +134,7 @@ async def test_checkins_during_an_outage_say_not_saved_and_recovery_needs_no_res
     before = await users.reply(await users.command("UALICE", "/logmeeting", "1 before"))
     assert "Logged 1 meeting" in before.text
     assert await proxied.health() == 200
+    await proxied.slack.wait_for("chat.postMessage")  # its line is out before the cut
 
     getattr(proxied.proxy, cut)()
     during = await users.command("UALICE", "/logmeeting", "2 during")
