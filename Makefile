@@ -4,14 +4,20 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run test lint typecheck unit demo bench clean
+.PHONY: run test lint layers typecheck unit demo bench clean
+
+# pip's -qq keeps errors and drops the pages of notices and warnings a newcomer would
+# otherwise have to read past.
+PIP := $(BIN)/python -m pip install -qq --disable-pip-version-check
 
 $(STAMP): pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	rm -f $(VENV)/.installed-*
-	touch $@
+	@echo "==> Setting up $(VENV) and installing Huddle with its dependencies (about a minute)"
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(PIP) --upgrade pip
+	@$(PIP) -e '.[dev]'
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+	@echo "==> Installed"
 
 run: $(STAMP)
 	$(BIN)/huddle run
@@ -20,14 +26,23 @@ demo: $(STAMP)
 	$(BIN)/huddle demo
 
 lint: $(STAMP)
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+	@echo "==> ruff"
+	@$(BIN)/ruff check -q .
+	@$(BIN)/ruff format -q --check .
+
+# The floors of the house (pyproject.toml, [tool.importlinter]): imports only go down.
+layers: $(STAMP)
+	@echo "==> import-linter: imports only go down the floors"
+	@$(BIN)/lint-imports --no-cache > $(VENV)/lint-imports.log || (cat $(VENV)/lint-imports.log; exit 1)
+	@tail -n 1 $(VENV)/lint-imports.log
 
 typecheck: $(STAMP)
-	$(BIN)/mypy
+	@echo "==> mypy (strict)"
+	@$(BIN)/mypy
 
-test: lint typecheck
-	$(BIN)/pytest -q -rs
+test: lint layers typecheck
+	@echo "==> pytest (SQLite and PostgreSQL)"
+	@$(BIN)/pytest -q -rs
 
 # Check-ins against bare Bolt, then company scale; prints the table of
 # docs/PERFORMANCE.md. Needs PostgreSQL at 127.0.0.1:5432 like the tests; about 5 min.

@@ -27,11 +27,10 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bench.standin import CHANNEL, TIMEZONES, manager_id, user_id
-from bot.planner import HUDDLE
-from bot.weeks import week_start
-from commands.activities import BUILT_IN
+from bot.domain.activities import BUILT_IN
+from bot.domain.weeks import week_start
 from storage.engine import create_engine, is_sqlite, session_factory
-from storage.ledger import SENT
+from storage.ledger import HUDDLE, SENT
 from storage.models import AwayPeriod, CheckIn, Goal, Person, SendLedger
 from storage.queries import seed_team
 

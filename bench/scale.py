@@ -21,14 +21,14 @@ from zoneinfo import ZoneInfo
 
 from bench.company import THIS_WEEK, teams
 from bench.standin import CHANNEL
-from bot.app import keep_connections, web_client
-from bot.jobs import run_due
-from bot.planner import DIGEST, NUDGE, SUMMARY
+from bot.domain.settings import load_settings
 from bot.runtime import Runtime
-from bot.sender import Sender
-from bot.settings import load_settings
-from bot.state import load_state
+from bot.runtime.slack_client import keep_connections, web_client
+from bot.scheduled.jobs import run_due
+from bot.scheduled.sender import Sender
+from bot.team.state import load_state
 from storage.engine import statements
+from storage.ledger import DIGEST, NUDGE, SUMMARY
 
 NEW_YORK = ZoneInfo("America/New_York")
 THURSDAY_EVENING = datetime(2026, 11, 26, 18, 0, tzinfo=NEW_YORK)

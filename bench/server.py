@@ -1,6 +1,6 @@
 """A server under test, in a process of its own (``python -m bench.server``).
 
-``huddle``: the real app (``bot.server.prepare`` + ``serving_http``), with the roster
+``huddle``: the real app (``bot.serving.server.prepare`` + ``serving_http``), with the roster
 loaded from the stand-in and today's huddle board posted, so every check-in also
 updates the board as it would on a weekday.
 ``bare``: a Bolt ``AsyncApp`` with the same client, signing secret, aiohttp adapter
@@ -24,10 +24,10 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bench.standin import CHANNEL
-from bot.jobs import Ticker
-from bot.server import prepare, serving_http
-from bot.settings import load_settings
-from bot.weeks import Clock, system_clock
+from bot.domain.settings import load_settings
+from bot.domain.weeks import Clock, system_clock
+from bot.scheduled.jobs import Ticker
+from bot.serving.server import prepare, serving_http
 
 SIGNING_SECRET = "bench-signing-secret-5c1e"
 BOT_TOKEN = "xoxb-bench-0000-huddle"
@@ -64,7 +64,7 @@ async def huddle(api_url: str, database_url: str) -> AsyncIterator[str]:
         async with serving_http(app, "127.0.0.1", 0) as url:
             yield url
     finally:
-        await app.runtime.close()
+        await app.close()
 
 
 @asynccontextmanager

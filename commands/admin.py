@@ -1,7 +1,7 @@
 """``/huddle``: help, goals, away days, undo, managers and settings.
 
 Every answer is private (the slash command's own reply). The text is parsed by
-:mod:`commands.admin_grammar` before anything is read or written; refusals and
+:mod:`commands.grammar.admin` before anything is read or written; refusals and
 mistakes change nothing. Only managers change goals, roles and settings or mark
 someone else away (SPEC, "People").
 """
@@ -18,17 +18,20 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.domain.activities import Activity, resolve_activity
+from bot.domain.goals import TEAM_DEFAULT
+from bot.domain.weeks import week_start
+from bot.live.updates import LiveUpdates
 from bot.messages import Message, weekly
 from bot.messages import admin as replies
 from bot.messages import checkin as checkin_messages
 from bot.messages.checkin import notice
-from bot.planner import rep_weeks
-from bot.roster import is_manager, known_person
-from bot.runtime import Runtime
-from bot.state import load_state
-from bot.weeks import week_start
-from commands.activities import Activity, resolve_activity
-from commands.admin_grammar import (
+from bot.team.roster import known_person
+from bot.team.state import load_state, rep_weeks
+from commands.caller import Caller, refusal
+from commands.checkin import retract
+from commands.export import export_to_dm, first_day
+from commands.grammar.admin import (
     Away,
     Back,
     Board,
@@ -44,12 +47,9 @@ from commands.admin_grammar import (
     away_days,
     parse_huddle,
 )
-from commands.checkin import retract
-from commands.export import export_to_dm, first_day
 from commands.recording import CannotUndo, undo
-from storage import admin as storage
-from storage import queries
-from storage.models import TEAM_DEFAULT, Person
+from storage import away, goals, people, queries
+from storage.models import Person
 
 log = logging.getLogger(__name__)
 
@@ -68,33 +68,17 @@ class Reply:
     """Called with the command's ``respond`` for anything to say afterwards."""
 
 
-@dataclass(frozen=True)
-class Caller:
-    runtime: Runtime
-    client: AsyncWebClient
-    team_id: str
-    person: Person
-
-    @property
-    def manager(self) -> bool:
-        return is_manager(self.runtime, self.person)
-
-    async def person_named(self, user_id: str) -> Person:
-        if user_id == self.person.user_id:
-            return self.person
-        return await known_person(self.runtime, self.client, self.team_id, user_id, user_id)
-
-
-async def huddle_reply(runtime: Runtime, client: AsyncWebClient, body: dict[str, Any]) -> Reply:
+async def huddle_reply(live: LiveUpdates, client: AsyncWebClient, body: dict[str, Any]) -> Reply:
     """Parse and carry out one ``/huddle`` command; never raises for bad input."""
     try:
         command = parse_huddle(body.get("text") or "")
     except InvalidCommand as invalid:
         return Reply(replies.command_problem(str(invalid), invalid.topic))
+    runtime = live.runtime
     team_id, user_id = body["team_id"], body["user_id"]
     try:
         person = await known_person(runtime, client, team_id, user_id, body.get("user_name", ""))
-        return await _carry_out(Caller(runtime, client, team_id, person), command)
+        return await _carry_out(Caller(live, client, team_id, person), command)
     except InvalidCommand as invalid:
         return Reply(replies.command_problem(str(invalid), invalid.topic))
     except SQLAlchemyError:
@@ -135,20 +119,6 @@ async def _board(caller: Caller) -> Message:
     return weekly.board(today, rep_weeks(state, week))
 
 
-async def refusal(caller: Caller, what: str) -> Message:
-    """``Only managers can …``, naming who the managers are. Every manager-only action
-    answers a rep with this, whichever way it arrived (command, App Home button)."""
-    async with caller.runtime.sessions() as session:
-        stored = await storage.stored_managers(session, caller.team_id)
-        ids = sorted(caller.runtime.settings.managers) + [
-            u for u in stored if u not in caller.runtime.settings.managers
-        ]
-        names = await storage.display_names(session, caller.team_id, ids)
-    who = ", ".join(names.get(u, u) for u in ids)
-    suffix = f" Ask a manager ({who})." if who else ""
-    return notice(f"Only managers can {what}.{suffix} Nothing was changed.")
-
-
 # Goals ----------------------------------------------------------------------------
 
 
@@ -157,9 +127,9 @@ async def _list_goals(caller: Caller) -> Message:
     week = week_start(runtime.today())
     activities = await runtime.activities(caller.team_id)
     async with runtime.sessions() as session:
-        rows = await storage.goals_for_week(session, caller.team_id, week)
+        rows = await goals.goals_for_week(session, caller.team_id, week)
         reps = {r.user_id for r in rows if r.user_id != TEAM_DEFAULT}
-        names = await storage.display_names(session, caller.team_id, reps)
+        names = await people.display_names(session, caller.team_id, reps)
     return replies.goals_list(week, activities, rows, names)
 
 
@@ -181,7 +151,7 @@ async def _set_goal(caller: Caller, command: SetGoal) -> Message:
     rep = None if command.user_id is None else await caller.person_named(command.user_id)
     week = week_start(runtime.today())
     async with runtime.sessions.begin() as session:
-        await storage.set_goal(
+        await goals.set_goal(
             session,
             team_id=caller.team_id,
             activity=activity.key,
@@ -191,7 +161,7 @@ async def _set_goal(caller: Caller, command: SetGoal) -> Message:
             updated_by=caller.person.user_id,
             now=runtime.now(),
         )
-        rows = await storage.goals_for_week(session, caller.team_id, week)
+        rows = await goals.goals_for_week(session, caller.team_id, week)
     team_target = next(
         (r.target for r in rows if r.user_id == TEAM_DEFAULT and r.activity == activity.key),
         None,
@@ -231,7 +201,7 @@ async def _away(caller: Caller, command: Away) -> Message:
     today = runtime.today(whose.timezone)
     first, last = away_days(command, today=today, backdate_days=runtime.settings.backdate_days)
     async with runtime.sessions.begin() as session:
-        await storage.add_away(
+        await away.add_away(
             session,
             team_id=caller.team_id,
             user_id=whose.user_id,
@@ -251,7 +221,7 @@ async def _back(caller: Caller, command: Back) -> Message:
     runtime = caller.runtime
     today = runtime.today(whose.timezone)
     async with runtime.sessions.begin() as session:
-        changed = await storage.end_away(session, caller.team_id, whose.user_id, today)
+        changed = await away.end_away(session, caller.team_id, whose.user_id, today)
     name = None if whose is caller.person else whose.display_name
     return replies.back_marked(name, changed.shortened, changed.cancelled, today)
 
@@ -265,7 +235,7 @@ async def _undo(caller: Caller) -> Reply:
     week = week_start(today)
     began = datetime.combine(week, time(), tzinfo=runtime.zone(person.timezone))
     async with runtime.sessions() as session:
-        latest = await storage.latest_checkin(
+        latest = await queries.latest_checkin(
             session, caller.team_id, person.user_id, week=week, week_began=began
         )
     if latest is None:
@@ -276,7 +246,7 @@ async def _undo(caller: Caller) -> Reply:
         return Reply(notice(str(refusal)))
 
     async def strike(_respond: AsyncRespond) -> None:
-        await retract(runtime, caller.client, result, person.display_name)
+        await retract(caller.live, caller.client, result, person.display_name)
 
     return Reply(checkin_messages.undone(result.logged, result.progress, today), strike)
 
@@ -306,7 +276,7 @@ async def _manager(caller: Caller, command: Manager) -> Message:
             return notice(f"{name} isn't a manager. Nothing was changed.")
     async with runtime.sessions.begin() as session:
         if not command.add and not runtime.settings.managers:
-            others = set(await storage.stored_managers(session, caller.team_id)) - {target.user_id}
+            others = set(await people.stored_managers(session, caller.team_id)) - {target.user_id}
             if not others:
                 return notice(
                     f"{name} is the only manager; add another one first. Nothing was changed."
@@ -329,8 +299,8 @@ async def _settings(caller: Caller) -> Message:
     week = week_start(runtime.today())
     activities = await runtime.activities(caller.team_id)
     async with runtime.sessions() as session:
-        stored = await storage.stored_managers(session, caller.team_id)
-        rows = await storage.goals_for_week(session, caller.team_id, week)
+        stored = await people.stored_managers(session, caller.team_id)
+        rows = await goals.goals_for_week(session, caller.team_id, week)
     team = {r.activity: r.target for r in rows if r.user_id == TEAM_DEFAULT and r.target}
     return replies.settings_view(runtime.settings, stored, activities, team)
 
@@ -361,12 +331,13 @@ async def _export(caller: Caller, command: Export) -> Reply:
     )
 
 
-def register(app: AsyncApp, runtime: Runtime) -> None:
+def register(app: AsyncApp, live: LiveUpdates) -> None:
+
     @app.command("/huddle")
     async def huddle(
         ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond
     ) -> None:
-        reply = await huddle_reply(runtime, client, body)
+        reply = await huddle_reply(live, client, body)
         await ack(response_type="ephemeral", **reply.message)
         if reply.then is not None:
             await reply.then(respond)

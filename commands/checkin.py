@@ -19,15 +19,18 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.domain.activities import BUILT_IN, Activity
+from bot.domain.checkin import Logged
+from bot.live.updates import LiveUpdates
 from bot.messages import Message
 from bot.messages import checkin as messages
 from bot.messages.announcements import replace_line
-from bot.messages.checkin import LOG_AGAIN_ACTION, UNDO_ACTION, Logged
+from bot.messages.blocks import BROKEN_BUTTON
+from bot.messages.checkin import LOG_AGAIN_ACTION, UNDO_ACTION
 from bot.messages.weekly import NUDGE_LOG_ACTION, nudge_activity
-from bot.roster import known_person
 from bot.runtime import Runtime
-from commands.activities import BUILT_IN, Activity
-from commands.grammar import InvalidCheckIn, parse_checkin, split_activity, usage
+from bot.team.roster import known_person
+from commands.grammar.checkin import InvalidCheckIn, parse_checkin, split_activity, usage
 from commands.recording import CannotUndo, Outcome, Undone, record, undo
 from storage import queries
 from storage.deadline import DB_ERRORS, Deadline, NotSaved, SaveUnknown, within
@@ -54,21 +57,23 @@ def _usage(runtime: Runtime, activity: Activity | None) -> str:
 
 
 def announce(
-    runtime: Runtime, client: AsyncWebClient, person: Person, logged: Logged, outcome: Outcome
+    live: LiveUpdates, client: AsyncWebClient, person: Person, logged: Logged, outcome: Outcome
 ) -> None:
-    """Queue the team's line (``bot.announcer``), a board update and a refresh of the
+    """Queue the team's line (``bot.live.announcer``), a board update and a refresh of the
     rep's App Home; all go out in tasks of their own, after the rep has their reply."""
-    line = messages.announcement(person.display_name, logged, outcome.progress, runtime.today())
-    runtime.announcer.announce(runtime, client, person.team_id, outcome.checkin.id, line)
-    runtime.boards.refresh(runtime, client, person.team_id)
-    runtime.homes.refresh(runtime, client, person.team_id, person.user_id)
+    line = messages.announcement(
+        person.display_name, logged, outcome.progress, live.runtime.today()
+    )
+    live.announcer.announce(client, person.team_id, outcome.checkin.id, line)
+    live.boards.refresh(client, person.team_id)
+    live.homes.refresh(client, person.team_id, person.user_id)
 
 
-async def retract(runtime: Runtime, client: AsyncWebClient, undone: Undone, name: str) -> None:
+async def retract(live: LiveUpdates, client: AsyncWebClient, undone: Undone, name: str) -> None:
     """After an undo: strike through the team's line, and bring the board and the rep's
     App Home up to date."""
-    checkin = undone.checkin
-    await runtime.announcer.posted(checkin.id)
+    runtime, checkin = live.runtime, undone.checkin
+    await live.announcer.posted(checkin.id)
     async with runtime.sessions() as session:
         latest = await queries.get_checkin(session, checkin.team_id, checkin.id)
     channel, ts = (latest.announcement_channel, latest.announcement_ts) if latest else (None, None)
@@ -86,8 +91,8 @@ async def retract(runtime: Runtime, client: AsyncWebClient, undone: Undone, name
                 await client.chat_update(channel=channel, ts=ts, **update)
         except (SlackApiError, SQLAlchemyError) as error:
             log.warning("could not strike through announcement: %r", error)
-    runtime.boards.refresh(runtime, client, checkin.team_id)
-    runtime.homes.refresh(runtime, client, checkin.team_id, checkin.user_id)
+    live.boards.refresh(client, checkin.team_id)
+    live.homes.refresh(client, checkin.team_id, checkin.user_id)
 
 
 async def _struck_in_place(
@@ -103,12 +108,13 @@ async def _struck_in_place(
 
 
 async def _log(
-    runtime: Runtime,
+    live: LiveUpdates,
     client: AsyncWebClient,
     body: dict[str, Any],
     activity: Activity | None,
     ack: AsyncAck,
 ) -> None:
+    runtime = live.runtime
     team_id, user_id = body["team_id"], body["user_id"]
     text = body.get("text") or ""
     deadline = Deadline(CHECKIN_SECONDS)
@@ -130,7 +136,7 @@ async def _log(
         return
     logged = Logged(user_id, activity, request.count, request.day, request.note)
     await record_and_reply(
-        runtime, client, person, logged, today, ack, source="command", deadline=deadline
+        live, client, person, logged, today, ack, source="command", deadline=deadline
     )
 
 
@@ -157,7 +163,7 @@ async def _rep(
 
 
 async def record_and_reply(
-    runtime: Runtime,
+    live: LiveUpdates,
     client: AsyncWebClient,
     person: Person,
     logged: Logged,
@@ -171,6 +177,7 @@ async def record_and_reply(
 ) -> None:
     """Save within the deadline (a fresh one unless the caller's clock is running) and
     answer: recorded, not saved, or — when the commit went unanswered — unconfirmed."""
+    runtime = live.runtime
     try:
         outcome = await within(
             deadline or Deadline(CHECKIN_SECONDS),
@@ -196,7 +203,7 @@ async def record_and_reply(
         )
     await reply(response_type="ephemeral", **reply_message, **reply_options)
     if not outcome.repeat:
-        announce(runtime, client, person, logged, outcome)
+        announce(live, client, person, logged, outcome)
 
 
 MAX_CHECKIN_ID = 2**31 - 1
@@ -233,10 +240,12 @@ async def _presser(
     return person, runtime.today(person.timezone), deadline
 
 
-def register(app: AsyncApp, runtime: Runtime) -> None:
+def register(app: AsyncApp, live: LiveUpdates) -> None:
+    runtime = live.runtime
+
     def activity_command(activity: Activity) -> Any:
         async def log_activity(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
-            await _log(runtime, client, body, activity, ack)
+            await _log(live, client, body, activity, ack)
 
         return log_activity
 
@@ -245,7 +254,7 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
 
     @app.command("/log")
     async def log_any(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
-        await _log(runtime, client, body, None, ack)
+        await _log(live, client, body, None, ack)
 
     @app.action(UNDO_ACTION)
     async def undo_button(
@@ -257,7 +266,7 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
             checkin_id = _checkin_id(body["actions"][0].get("value"))
             result = await undo(runtime, team_id, checkin_id, user_id)
         except (ValueError, CannotUndo) as refusal:
-            reason = str(refusal) if isinstance(refusal, CannotUndo) else "That button is broken."
+            reason = str(refusal) if isinstance(refusal, CannotUndo) else BROKEN_BUTTON
             await respond(
                 replace_original=False, response_type="ephemeral", **messages.notice(reason)
             )
@@ -277,7 +286,7 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
         )
         async with runtime.sessions() as session:
             person = await queries.get_person(session, team_id, user_id)
-        await retract(runtime, client, result, person.display_name if person else user_id)
+        await retract(live, client, result, person.display_name if person else user_id)
 
     @app.action(re.compile(rf"^{NUDGE_LOG_ACTION}:"))
     async def nudge_log_button(
@@ -289,7 +298,7 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
         key = nudge_activity(body["actions"][0]["action_id"])
         activity = next((a for a in await runtime.activities(team_id) if a.key == key), None)
         if activity is None:
-            await respond(replace_original=False, **messages.notice("That button is broken."))
+            await respond(replace_original=False, **messages.notice(BROKEN_BUTTON))
             return
         presser = await _presser(runtime, client, body, respond)
         if presser is None:
@@ -297,7 +306,7 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
         person, today, deadline = presser
         logged = Logged(user_id, activity, 1, today, "")
         await record_and_reply(
-            runtime,
+            live,
             client,
             person,
             logged,
@@ -322,7 +331,7 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
                 raise TypeError("the count must be a number and the note text")
             logged = Logged(value["u"], activity, count, date.fromisoformat(value["d"]), note)
         except (ValueError, KeyError, TypeError, StopIteration):
-            await respond(replace_original=False, **messages.notice("That button is broken."))
+            await respond(replace_original=False, **messages.notice(BROKEN_BUTTON))
             return
         if logged.user_id != user_id:
             await respond(
@@ -344,10 +353,10 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
             await respond(replace_original=False, **messages.notice(str(invalid)))
             return
         if replay.note != logged.note:
-            await respond(replace_original=False, **messages.notice("That button is broken."))
+            await respond(replace_original=False, **messages.notice(BROKEN_BUTTON))
             return
         await record_and_reply(
-            runtime,
+            live,
             client,
             person,
             logged,

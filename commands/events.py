@@ -6,12 +6,13 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.roster import person_from_slack, set_membership
-from bot.runtime import Runtime
+from bot.live.updates import LiveUpdates
+from bot.team.roster import person_from_slack, set_membership
 from storage import queries
 
 
-def register(app: AsyncApp, runtime: Runtime) -> None:
+def register(app: AsyncApp, live: LiveUpdates) -> None:
+    runtime = live.runtime
     channel = runtime.settings.channel
 
     @app.event("member_joined_channel")

@@ -2,7 +2,7 @@
 Huddle (``/huddle export [weeks]`` and the App Home's button).
 
 Callers check that the presser is a manager; this module only loads, writes and
-uploads. The CSV itself is :mod:`bot.export`'s, the same as ``huddle export``'s.
+uploads. The CSV itself is :mod:`bot.messages.checkins_csv`'s, the same as ``huddle export``'s.
 """
 
 from __future__ import annotations
@@ -15,11 +15,11 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.export import checkins_csv
+from bot.domain.weeks import iso_week, week_start
 from bot.messages import Message
 from bot.messages.checkin import notice
+from bot.messages.checkins_csv import checkins_csv
 from bot.runtime import Runtime
-from bot.weeks import iso_week, week_start
 from storage.export import checkins_since
 
 log = logging.getLogger(__name__)

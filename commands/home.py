@@ -1,7 +1,7 @@
 """The App Home tab and what it opens: the logging modal, and managers' export.
 
 The Home itself is built by :mod:`bot.messages.home` and published by
-:mod:`bot.home`. A check-in from the modal goes through the same path as a slash
+:mod:`bot.live.home_publisher`. A check-in from the modal goes through the same path as a slash
 command (repeat guard, announcement, board and Home refresh); its confirmation comes
 as a direct message from Huddle, because a modal has no conversation to reply in and
 a DM, unlike an ephemeral message, is still there later and works in any channel.
@@ -18,18 +18,18 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.home import publish_home
-from bot.messages.checkin import Logged
+from bot.domain.checkin import Logged
+from bot.live.home_publisher import publish_home
+from bot.live.updates import LiveUpdates
 from bot.messages.home import HOME_EXPORT_ACTION, HOME_LOG_ACTION
 from bot.messages.log_modal import LOG_MODAL, log_modal
-from bot.roster import is_manager, known_person
-from bot.runtime import Runtime
-from commands.admin import Caller, refusal
-from commands.admin_grammar import DEFAULT_EXPORT_WEEKS
+from bot.messages.usage import DEFAULT_EXPORT_WEEKS
+from bot.team.roster import is_manager, known_person
+from commands.caller import Caller, refusal
 from commands.checkin import record_and_reply
 from commands.export import export_to_dm
-from commands.grammar import MAX_NOTE
-from commands.log_form import FormErrors, read_log_form
+from commands.grammar.checkin import MAX_NOTE
+from commands.grammar.log_form import FormErrors, read_log_form
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +47,8 @@ def direct_message(client: AsyncWebClient, user_id: str) -> Callable[..., Awaita
     return send
 
 
-def register(app: AsyncApp, runtime: Runtime) -> None:
+def register(app: AsyncApp, live: LiveUpdates) -> None:
+    runtime = live.runtime
     settings = runtime.settings
 
     @app.event("app_home_opened")
@@ -98,7 +99,7 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
         await ack()
         logged = Logged(user_id, form.activity, form.count, form.day, form.note)
         reply = direct_message(client, user_id)
-        await record_and_reply(runtime, client, person, logged, today, reply, source="modal")
+        await record_and_reply(live, client, person, logged, today, reply, source="modal")
 
     @app.action(HOME_EXPORT_ACTION)
     async def export_button(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
@@ -108,9 +109,7 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
         person = await known_person(runtime, client, team_id, user_id, body["user"].get("name", ""))
         tell = direct_message(client, user_id)
         if not is_manager(runtime, person):
-            await tell(
-                **await refusal(Caller(runtime, client, team_id, person), "export check-ins")
-            )
+            await tell(**await refusal(Caller(live, client, team_id, person), "export check-ins"))
             return
         result = await export_to_dm(runtime, client, team_id, user_id, DEFAULT_EXPORT_WEEKS)
         if not result.ok:

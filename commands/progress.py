@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.domain.weeks import week_start
+from bot.live.updates import LiveUpdates
 from bot.messages import Message
 from bot.messages.checkin import notice
 from bot.messages.progress import rep_progress
-from bot.roster import known_person
 from bot.runtime import Runtime
-from bot.state import load_rep_history
-from bot.weeks import week_start
+from bot.team.roster import known_person
+from bot.team.state import load_rep_history
+from commands.grammar.tokens import MENTION
 
-MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
 HISTORY_WEEKS = 4
 
 
@@ -25,7 +25,7 @@ def target_user(text: str, caller: str) -> str | None:
     text = text.strip()
     if not text:
         return caller
-    match = MENTION.match(text)
+    match = MENTION.fullmatch(text)
     return match[1] if match else None
 
 
@@ -39,7 +39,9 @@ async def progress_message(
     return rep_progress(person.display_name, weeks[-1], weeks[:-1])
 
 
-def register(app: AsyncApp, runtime: Runtime) -> None:
+def register(app: AsyncApp, live: LiveUpdates) -> None:
+    runtime = live.runtime
+
     @app.command("/progress")
     async def progress(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
         team_id = body["team_id"]

@@ -8,11 +8,11 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.messages.checkin import Logged
-from bot.progress import ActivityProgress, rep_week
+from bot.domain.activities import Activity
+from bot.domain.checkin import Logged
+from bot.domain.goals import ActivityProgress, rep_week
+from bot.domain.weeks import week_start
 from bot.runtime import Runtime
-from bot.weeks import week_start
-from commands.activities import Activity
 from storage import queries
 from storage.deadline import CommitPoint
 from storage.models import CheckIn

@@ -1,5 +1,5 @@
 """Storing check-ins in groups: one transaction for every check-in that arrived while
-the previous group was being written (``bot.batching.Batcher`` does the grouping).
+the previous group was being written (``bot.runtime.batching.Batcher`` does the grouping).
 
 Per team in the group, a fixed number of statements: lock the reps, read their last
 30 seconds of check-ins (the repeat guard), insert the new ones, load the weeks their
@@ -16,7 +16,7 @@ from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.weeks import week_start
+from bot.domain.weeks import week_start
 from storage import queries
 from storage.deadline import CommitPoint
 from storage.models import CheckIn

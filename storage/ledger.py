@@ -21,6 +21,8 @@ from storage.models import SendLedger
 from storage.queries import dialect_insert
 
 CLAIMED, SENT, FAILED, UNKNOWN = "claimed", "sent", "failed", "unknown"
+HUDDLE, NUDGE, SUMMARY, DIGEST = "huddle", "nudge", "summary", "digest"
+"""The kinds of scheduled message, one ledger row per recipient and period each."""
 
 
 @dataclass(frozen=True)

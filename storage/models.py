@@ -33,10 +33,6 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
-TEAM_DEFAULT = ""
-"""``Goal.user_id`` of the team-wide goal: an empty string rather than NULL, so the
-unique key (team, activity, user) also holds for team goals on every database."""
-
 
 class UTCDateTime(TypeDecorator[datetime]):
     """An aware UTC datetime on every database: SQLite keeps no offset, so values are

@@ -13,15 +13,26 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from typing import cast as typing_cast
 
-from sqlalchemy import Date, Table, cast, func, insert, select, text, tuple_, type_coerce, update
+from sqlalchemy import (
+    Date,
+    Table,
+    cast,
+    func,
+    insert,
+    or_,
+    select,
+    text,
+    tuple_,
+    type_coerce,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.progress import GoalRow
-from commands.activities import Activity
+from bot.domain.activities import Activity
+from bot.domain.goals import TEAM_DEFAULT, GoalRow
 from storage.models import (
-    TEAM_DEFAULT,
     ActivityType,
     AwayPeriod,
     CheckIn,
@@ -333,3 +344,23 @@ async def team_people(session: AsyncSession, team_id: str) -> list[Person]:
         .order_by(Person.display_name, Person.user_id)
     )
     return list(rows)
+
+
+async def latest_checkin(
+    session: AsyncSession, team_id: str, user_id: str, *, week: date, week_began: datetime
+) -> CheckIn | None:
+    """The rep's most recently logged check-in that is not undone, among those for a
+    day of the week starting ``week`` and those logged since ``week_began`` (that
+    Monday's midnight for the rep): a check-in just backdated into last week is still
+    the one "undo" means."""
+    return await session.scalar(
+        select(CheckIn)
+        .where(
+            CheckIn.team_id == team_id,
+            CheckIn.user_id == user_id,
+            CheckIn.undone_at.is_(None),
+            or_(CheckIn.day >= week, CheckIn.created_at >= week_began),
+        )
+        .order_by(CheckIn.created_at.desc(), CheckIn.id.desc())
+        .limit(1)
+    )

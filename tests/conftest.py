@@ -11,11 +11,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.jobs import Ticker
-from bot.runtime import Runtime
-from bot.server import Huddle, prepare, serving_http
-from bot.server import drain as settle
-from bot.settings import load_settings
+from bot.domain.settings import load_settings
+from bot.live.updates import LiveUpdates
+from bot.scheduled.jobs import Ticker
+from bot.serving.server import Huddle, prepare, serving_http
+from bot.serving.server import drain as settle
 from bot.standin import SignedSlackClient, SlackWebAPIStandIn
 from tests.clock import FakeClock
 from tests.databases import PostgresDatabase, SqliteTemplate
@@ -101,11 +101,11 @@ class Running:
 TEST_PACE_SECONDS = 0.05
 
 
-def pace_quickly(runtime: Runtime) -> None:
+def pace_quickly(live: LiveUpdates) -> None:
     """The stand-in has no rate limits, so tests need not wait out Slack's: a second
     announcement, board update or Home is due 50 ms after the first, not a second or
     two (the pacing itself is tested at its real intervals in test_checkin_burst_e2e)."""
-    for pacer in (runtime.announcer.pacer, runtime.boards.pacer, runtime.homes.pacer):
+    for pacer in live.pacers:
         pacer.interval = TEST_PACE_SECONDS
 
 
@@ -129,10 +129,10 @@ async def running(
 ) -> AsyncIterator[Running]:
     settings = load_settings(environment(database_url, slack))
     huddle = await prepare(settings, clock)
-    pace_quickly(huddle.runtime)
+    pace_quickly(huddle.live)
     try:
         async with served(huddle, slack) as (url, users):
             yield Running(huddle, url, slack, users, clock)
             await settle()
     finally:
-        await huddle.runtime.close()
+        await huddle.close()

@@ -13,8 +13,9 @@ from datetime import date
 import pytest
 from sqlalchemy import select, text
 
+from bot.domain.goals import TEAM_DEFAULT
 from bot.standin import UserReply
-from storage.models import TEAM_DEFAULT, AwayPeriod, CheckIn, Goal, Person
+from storage.models import AwayPeriod, CheckIn, Goal, Person
 from tests.conftest import BOT_TOKEN, CHANNEL, MANAGER, SIGNING_SECRET, Running
 
 MONDAY = date(2026, 11, 23)

@@ -6,10 +6,9 @@ from datetime import date
 
 import pytest
 
-from commands.admin_grammar import (
+from bot.messages.usage import TOPICS, USAGE
+from commands.grammar.admin import (
     MAX_AWAY_DAYS,
-    TOPICS,
-    USAGE,
     Away,
     Back,
     Board,

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from datetime import date
 
+from bot.domain.activities import BUILT_IN
+from bot.domain.goals import ActivityProgress
 from bot.messages.announcements import block_id, grouped, replace_line
+from bot.messages.blocks import MAX_BLOCKS
 from bot.messages.checkin import Logged, announcement, announcement_undone
-from bot.messages.weekly import MAX_BLOCKS, MESSAGE_TEXT_BUDGET, text_size
-from bot.progress import ActivityProgress
+from bot.messages.weekly import MESSAGE_TEXT_BUDGET, text_size
 from bot.standin import block_errors
-from commands.activities import BUILT_IN
 
 TODAY = date(2026, 11, 26)
 MEETING = BUILT_IN[0]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import re
 
-from bot.announcer import POST_INTERVAL_SECONDS
+from bot.live.announcer import POST_INTERVAL_SECONDS
 from bot.standin.signed import UserReply
 from tests.conftest import CHANNEL, Running
 from tests.test_checkin_e2e import checkins
@@ -68,7 +68,7 @@ async def test_each_reply_in_a_burst_counts_up_as_if_logged_one_by_one(running: 
 async def test_burst_lines_share_messages_and_undo_strikes_only_its_line(
     running: Running,
 ) -> None:
-    running.huddle.runtime.announcer.pacer.interval = POST_INTERVAL_SECONDS  # Slack's pace
+    running.huddle.live.announcer.pacer.interval = POST_INTERVAL_SECONDS  # Slack's pace
     slack = running.slack
     commands = [
         (user, "/logcall", f"{n} {user.lower()} {n}")

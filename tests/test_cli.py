@@ -10,7 +10,7 @@ from pathlib import Path
 from bot.standin import SlackWebAPIStandIn
 from tests.conftest import BOT_TOKEN, REPS, environment
 
-HUDDLE = [sys.executable, "-m", "bot.cli"]
+HUDDLE = [sys.executable, "-m", "bot.serving.cli"]
 
 
 async def huddle(*args: str, env: dict[str, str], cwd: Path) -> tuple[int, str, str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.demo import run_demo
+from bot.serving.demo import run_demo
 
 
 async def test_demo_prints_what_reps_and_the_team_see(capsys: pytest.CaptureFixture[str]) -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.server import prepare
-from bot.settings import load_settings
+from bot.domain.settings import load_settings
+from bot.serving.server import prepare
 from bot.standin import SlackWebAPIStandIn
 from storage import queries
 from storage.models import ProcessedEvent
@@ -70,7 +70,7 @@ async def test_another_instance_skips_what_the_first_handled(
             assert retry.status == 200
             await settle()
     finally:
-        await other.runtime.close()
+        await other.close()
     assert publishes(running, "UALICE") == 1
 
 

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from commands.activities import BUILT_IN, Activity
-from commands.grammar import (
+from bot.domain.activities import BUILT_IN, Activity
+from commands.grammar.checkin import (
     CheckInRequest,
     InvalidCheckIn,
     parse_checkin,

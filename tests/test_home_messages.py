@@ -10,16 +10,15 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from bot.export import COLUMNS, checkins_csv, inert
+from bot.domain.activities import BUILT_IN, Activity
+from bot.domain.goals import TEAM_DEFAULT, GoalRow, RepWeek, rep_week
+from bot.messages.checkins_csv import COLUMNS, checkins_csv, inert
 from bot.messages.home import HomeData, home, mark, streak
 from bot.messages.log_modal import log_modal
 from bot.messages.weekly import RepLine, board
-from bot.progress import GoalRow, RepWeek, rep_week
 from bot.standin.webapi import view_errors, visible_text
-from commands.activities import BUILT_IN, Activity
-from commands.log_form import FormErrors, LogForm, read_log_form
+from commands.grammar.log_form import FormErrors, LogForm, read_log_form
 from storage.export import ExportRow
-from storage.models import TEAM_DEFAULT
 from tests.forms import FormValues, modal_values
 
 THURSDAY = date(2026, 11, 26)

@@ -8,10 +8,11 @@ from pathlib import Path
 
 import yaml
 
-from bot.app import create_app
+from bot.domain.settings import load_settings
+from bot.domain.weeks import system_clock
+from bot.live.updates import LiveUpdates
 from bot.runtime import Runtime
-from bot.settings import load_settings
-from bot.weeks import system_clock
+from bot.serving.app import create_app
 
 MANIFEST = Path(__file__).resolve().parents[1] / "manifest.yml"
 
@@ -24,7 +25,7 @@ def registered_commands() -> set[str]:
             "HUDDLE_CHANNEL": "CTEAM",
         }
     )
-    app = create_app(Runtime.create(settings, system_clock))
+    app = create_app(LiveUpdates.create(Runtime.create(settings, system_clock)))
     commands = set()
     for listener in app._async_listeners:
         for matcher in listener.matchers:

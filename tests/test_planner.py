@@ -10,12 +10,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.planner import DIGEST, HUDDLE, NUDGE, SUMMARY, Member, TeamState, plan
-from bot.progress import GoalRow
-from bot.settings import Settings, load_settings
-from commands.activities import BUILT_IN
-from storage.ledger import SENT, LedgerKey, LedgerRow
-from storage.models import TEAM_DEFAULT
+from bot.domain.activities import BUILT_IN
+from bot.domain.goals import TEAM_DEFAULT, GoalRow
+from bot.domain.settings import Settings, load_settings
+from bot.scheduled.planner import plan
+from bot.team.state import Member, TeamState
+from storage.ledger import DIGEST, HUDDLE, NUDGE, SENT, SUMMARY, LedgerKey, LedgerRow
 from storage.queries import WeeksData
 
 NY = ZoneInfo("America/New_York")

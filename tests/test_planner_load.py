@@ -9,9 +9,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from bot.planner import plan, weeks_to_load
-from bot.progress import GoalRow
-from storage.models import TEAM_DEFAULT
+from bot.domain.goals import TEAM_DEFAULT, GoalRow
+from bot.scheduled.planner import plan, weeks_to_load
 from storage.queries import WeeksData
 from tests.test_planner import settings, state
 

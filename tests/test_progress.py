@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.progress import GoalRow, goals_in_force, prorate, rep_week
-from commands.activities import BUILT_IN
-from storage.models import TEAM_DEFAULT
+from bot.domain.activities import BUILT_IN
+from bot.domain.goals import TEAM_DEFAULT, GoalRow, goals_in_force, prorate, rep_week
 
 W1 = date(2026, 11, 16)
 W2 = date(2026, 11, 23)

@@ -6,7 +6,7 @@ import asyncio
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.roster import sync_roster
+from bot.team.roster import sync_roster
 from storage import queries
 from tests.conftest import CHANNEL, TEAM_TZ, Running
 

@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from bot.jobs import Ticker
-from bot.server import prepare
-from bot.settings import load_settings
+from bot.domain.settings import load_settings
+from bot.scheduled.jobs import Ticker
+from bot.serving.server import prepare
 from storage.models import SendLedger
 from tests.conftest import CHANNEL, MANAGER, REPS, TEAM_TZ, Running, environment
 
@@ -98,7 +98,7 @@ async def test_restart_sends_nothing_twice(running: Running, database_url: str) 
             again.runtime, again.app.client, again.team_id, again.runtime.today()
         ).tick()
     finally:
-        await again.runtime.close()
+        await again.close()
     assert report.sent == []
     assert nudged(running) == {"UALICE": 1, "UBOB": 1, "UCARA": 1}
 
@@ -120,7 +120,7 @@ async def test_two_instances_ticking_at_once_send_each_message_once(
         reports = await asyncio.gather(*(t.tick() for t in tickers))
     finally:
         for other in others:
-            await other.runtime.close()
+            await other.close()
     assert sum(len(r.sent) for r in reports) == 4  # three nudges and Thursday's board
     assert nudged(running) == {"UALICE": 1, "UBOB": 1, "UCARA": 1, MANAGER: 1}
     assert len(running.slack.top_level_messages(CHANNEL)) == 2  # the summary and one board

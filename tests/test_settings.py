@@ -10,14 +10,14 @@ from zoneinfo import ZoneInfo
 import pytest
 from dotenv import dotenv_values
 
-from bot.settings import (
+from bot.domain.settings import (
     DEFAULTS,
     ConfigError,
     Schedule,
     Settings,
     load_settings,
-    read_environment,
 )
+from bot.serving.environment import read_environment
 
 BOT_TOKEN = "xoxb-1111-2222-BOTSECRETvalue"
 SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"

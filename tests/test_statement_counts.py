@@ -11,16 +11,18 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import insert
 
-from bot.app import keep_connections, web_client
-from bot.jobs import run_due
-from bot.planner import SUMMARY, weeks_to_load
+from bot.domain.settings import load_settings
+from bot.domain.weeks import week_start
+from bot.live.board import BoardKeeper
 from bot.runtime import Runtime
-from bot.settings import load_settings
+from bot.runtime.slack_client import keep_connections, web_client
+from bot.scheduled.jobs import run_due
+from bot.scheduled.planner import weeks_to_load
 from bot.standin import SlackWebAPIStandIn
-from bot.state import load_state
-from bot.weeks import week_start
+from bot.team.state import load_state
 from storage import queries
 from storage.engine import statements
+from storage.ledger import SUMMARY
 from storage.models import AwayPeriod, CheckIn, Goal, Person
 from tests.clock import FakeClock
 from tests.conftest import CHANNEL, MANAGER, TEAM_TZ, environment
@@ -151,7 +153,7 @@ async def test_board_update_is_a_fixed_number_of_statements(
     keep_connections(client, runtime)
 
     async def update(team_id: str) -> None:
-        await runtime.boards.update(runtime, client, team_id)
+        await BoardKeeper(runtime).update(client, team_id)
 
     for size in SIZES:  # the morning's board, posted for each team
         await team_of(runtime, f"B{size}", size)

@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 
+from bot.domain.activities import BUILT_IN
+from bot.domain.goals import TEAM_DEFAULT, GoalRow, rep_week
 from bot.messages import Message
 from bot.messages.text import pack_lines
 from bot.messages.weekly import (
@@ -25,10 +27,7 @@ from bot.messages.weekly import (
     summary,
     text_size,
 )
-from bot.progress import GoalRow, rep_week
 from bot.standin.webapi import block_errors, visible_text
-from commands.activities import BUILT_IN
-from storage.models import TEAM_DEFAULT
 
 THURSDAY = date(2026, 11, 26)
 MONDAY = date(2026, 11, 23)

@@ -10,27 +10,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
 
-from bot.messages import Block, Message
-from bot.messages.text import escape, pack_lines, week_label
-from bot.progress import GoalRow
-from bot.settings import Settings
-from commands.activities import Activity
-from commands.admin_grammar import TOPICS, USAGE, Usage
-from storage.models import TEAM_DEFAULT
-
-MAX_BLOCKS = 50
-
-
-def _section(text: str) -> Block:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
-
-
-def _context(text: str) -> Block:
-    return {"type": "context", "elements": [{"type": "mrkdwn", "text": text}]}
-
-
-def _sections(lines: Iterable[str]) -> list[Block]:
-    return [_section("\n".join(group)) for group in pack_lines(lines)]
+from bot.domain.activities import Activity
+from bot.domain.goals import TEAM_DEFAULT, GoalRow
+from bot.domain.settings import Settings
+from bot.messages import Message
+from bot.messages.blocks import MAX_BLOCKS, context, section, sections
+from bot.messages.text import escape, week_label
+from bot.messages.usage import TOPICS, USAGE, Usage
 
 
 def _usage_line(usage: Usage) -> str:
@@ -51,7 +37,7 @@ def help_message(*, is_manager: bool) -> Message:
     )
     return {
         "text": "Huddle commands: " + ", ".join(TOPICS),
-        "blocks": [*_sections(lines), _context(f"{who} {checking_in}")],
+        "blocks": [*sections(lines), context(f"{who} {checking_in}")],
     }
 
 
@@ -67,7 +53,7 @@ def command_problem(message: str, topic: str | None) -> Message:
     text = f"⚠️ {escape(message)}\nNothing was changed."
     return {
         "text": f"{escape(message)} Nothing was changed.",
-        "blocks": [_section(text), _context(usage_text(topic))],
+        "blocks": [section(text), context(usage_text(topic))],
     }
 
 
@@ -103,8 +89,8 @@ def goals_list(
             lines.append(f"• {escape(names.get(user_id, user_id))}: {goals}")
     else:
         lines.append("No rep has a goal of their own; everyone has the team's.")
-    blocks = _sections(lines)[: MAX_BLOCKS - 1]
-    blocks.append(_context("Away days shrink a rep's goals to the workdays they're present."))
+    blocks = sections(lines)[: MAX_BLOCKS - 1]
+    blocks.append(context("Away days shrink a rep's goals to the workdays they're present."))
     return {"text": f"Goals: {goals_line(activities, team)}", "blocks": blocks}
 
 
@@ -136,7 +122,7 @@ def goal_changed(
     plain = text.removeprefix("🎯 ").replace("*", "")
     return {
         "text": plain,
-        "blocks": [_section(text), _context("Past weeks keep the goals they had.")],
+        "blocks": [section(text), context("Past weeks keep the goals they had.")],
     }
 
 
@@ -162,7 +148,7 @@ def away_marked(name: str | None, first: date, last: date, today: date, workdays
         f"Nudges pause on those days, and {whose} goals for those weeks are prorated to the "
         "workdays present."
     )
-    return {"text": text.removeprefix("🌴 ").replace("*", ""), "blocks": [_section(text)]}
+    return {"text": text.removeprefix("🌴 ").replace("*", ""), "blocks": [section(text)]}
 
 
 def back_marked(
@@ -175,13 +161,13 @@ def back_marked(
     who = "you" if name is None else escape(name)
     if not shortened and not cancelled:
         text = f"{'You' if name is None else who} had no away days from today on; nothing changed."
-        return {"text": text, "blocks": [_section(text)]}
+        return {"text": text, "blocks": [section(text)]}
     lines = [f"👋 Welcome back{'' if name is None else f', {who}'}! Present from today."]
     yesterday = day_text(today - timedelta(days=1), today)
     lines += [f"• Away {_span(f, last, today)}: now ends {yesterday}" for f, last in shortened]
     lines += [f"• Away {_span(f, last, today)}: cancelled" for f, last in cancelled]
     lines.append("Nudges resume, and goals are prorated only for days still marked away.")
-    return {"text": lines[0].removeprefix("👋 "), "blocks": _sections(lines)}
+    return {"text": lines[0].removeprefix("👋 "), "blocks": sections(lines)}
 
 
 def settings_view(
@@ -218,7 +204,7 @@ def settings_view(
     return {
         "text": "Huddle settings",
         "blocks": [
-            *_sections(lines),
-            _context("Settings come from the environment (.env); change them there and restart."),
+            *sections(lines),
+            context("Settings come from the environment (.env); change them there and restart."),
         ],
     }

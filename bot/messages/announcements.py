@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.messages import Block, Message
-from bot.messages.weekly import MAX_BLOCKS, MESSAGE_TEXT_BUDGET, text_size
+from bot.messages.blocks import MAX_BLOCKS
+from bot.messages.weekly import MESSAGE_TEXT_BUDGET, text_size
 
 Line = tuple[int, Message]
 """A check-in's id and its one-line announcement (``messages.checkin.announcement``)."""

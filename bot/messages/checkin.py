@@ -2,45 +2,21 @@
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass
 from datetime import date
 
+from bot.domain.checkin import Logged
+from bot.domain.goals import ActivityProgress
+from bot.domain.weeks import week_start
 from bot.messages import Block, Message
+from bot.messages.blocks import section
 from bot.messages.text import bar, day_label, escape, progress_phrase, week_label
-from bot.progress import ActivityProgress
-from bot.weeks import week_start
-from commands.activities import Activity
 
 UNDO_ACTION = "undo_checkin"
 LOG_AGAIN_ACTION = "log_again"
 
 
-@dataclass(frozen=True)
-class Logged:
-    """A check-in as the rep typed it, plus where it landed."""
-
-    user_id: str
-    activity: Activity
-    count: int
-    day: date
-    note: str
-
-    def to_value(self) -> str:
-        """The button value that lets **Log it again** replay exactly this check-in."""
-        return json.dumps(
-            {
-                "u": self.user_id,
-                "a": self.activity.key,
-                "c": self.count,
-                "d": self.day.isoformat(),
-                "n": self.note,
-            },
-            separators=(",", ":"),
-        )
-
-    def what(self, today: date) -> str:
-        return f"{self.activity.quantity(self.count)} for {day_label(self.day, today)}"
+def _what(logged: Logged, today: date) -> str:
+    return f"{logged.activity.quantity(logged.count)} for {day_label(logged.day, today)}"
 
 
 def _week_line(progress: ActivityProgress, day: date, today: date) -> str:
@@ -49,10 +25,6 @@ def _week_line(progress: ActivityProgress, day: date, today: date) -> str:
     if progress.goal:
         line += f"\n`{bar(progress.done, progress.goal)}`"
     return line
-
-
-def _section(text: str) -> Block:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
 
 
 def _button(text: str, action_id: str, value: str, style: str | None = None) -> Block:
@@ -94,26 +66,26 @@ def recorded(
     on_roster: bool,
     channel: str,
 ) -> Message:
-    headline = f"✅ Logged *{logged.what(today)}*{_note_suffix(logged.note)}"
+    headline = f"✅ Logged *{_what(logged, today)}*{_note_suffix(logged.note)}"
     blocks = [
-        _section(f"{headline}\n{_week_line(progress, logged.day, today)}"),
+        section(f"{headline}\n{_week_line(progress, logged.day, today)}"),
         {"type": "actions", "elements": [_button("Undo", UNDO_ACTION, str(checkin_id))]},
     ]
     if not on_roster:
         blocks.append(roster_hint(channel))
-    return {"text": f"Logged {logged.what(today)}.", "blocks": blocks}
+    return {"text": f"Logged {_what(logged, today)}.", "blocks": blocks}
 
 
 def repeated(logged: Logged, progress: ActivityProgress, today: date) -> Message:
     text = (
-        f"🔁 You logged *{logged.what(today)}*{_note_suffix(logged.note)} a moment ago, "
+        f"🔁 You logged *{_what(logged, today)}*{_note_suffix(logged.note)} a moment ago, "
         "so I didn't count it twice.\n"
         f"{_week_line(progress, logged.day, today)}"
     )
     return {
-        "text": f"Already logged {logged.what(today)} — not counted twice.",
+        "text": f"Already logged {_what(logged, today)} — not counted twice.",
         "blocks": [
-            _section(text),
+            section(text),
             {
                 "type": "actions",
                 "elements": [
@@ -125,8 +97,8 @@ def repeated(logged: Logged, progress: ActivityProgress, today: date) -> Message
 
 
 def undone(logged: Logged, progress: ActivityProgress, today: date) -> Message:
-    text = f"↩️ Undone: {logged.what(today)}.\n{_week_line(progress, logged.day, today)}"
-    return {"text": f"Undone: {logged.what(today)}.", "blocks": [_section(text)]}
+    text = f"↩️ Undone: {_what(logged, today)}.\n{_week_line(progress, logged.day, today)}"
+    return {"text": f"Undone: {_what(logged, today)}.", "blocks": [section(text)]}
 
 
 def problem(message: str, usage: str) -> Message:
@@ -135,7 +107,7 @@ def problem(message: str, usage: str) -> Message:
     return {
         "text": f"{escape(message)} Nothing was recorded.",
         "blocks": [
-            _section(text),
+            section(text),
             {"type": "context", "elements": [{"type": "mrkdwn", "text": escape(usage)}]},
         ],
     }
@@ -143,7 +115,7 @@ def problem(message: str, usage: str) -> Message:
 
 def notice(text: str) -> Message:
     """A one-line private reply (refusals, failures) with the text escaped."""
-    return {"text": escape(text), "blocks": [_section(escape(text))]}
+    return {"text": escape(text), "blocks": [section(escape(text))]}
 
 
 def announcement(name: str, logged: Logged, progress: ActivityProgress, today: date) -> Message:
@@ -153,9 +125,9 @@ def announcement(name: str, logged: Logged, progress: ActivityProgress, today: d
     when = "" if logged.day == today else f" for {day_label(logged.day, today)}"
     tally = f"{progress.done}/{progress.goal}" if progress.goal else f"{progress.done}"
     text = f"{who} logged {what}{when}{_note_suffix(logged.note)} · {tally} this week"
-    return {"text": text, "blocks": [_section(text)]}
+    return {"text": text, "blocks": [section(text)]}
 
 
 def announcement_undone(name: str, logged: Logged, today: date) -> Message:
-    text = f"~*{escape(name)}* logged {logged.what(today)}~ (undone)"
-    return {"text": text, "blocks": [_section(text)]}
+    text = f"~*{escape(name)}* logged {_what(logged, today)}~ (undone)"
+    return {"text": text, "blocks": [section(text)]}

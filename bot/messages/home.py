@@ -13,14 +13,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from bot.domain.goals import RepWeek
+from bot.domain.weeks import WORKDAYS
 from bot.messages import Block, Message
 from bot.messages.admin import goals_line
+from bot.messages.blocks import context, header, section
 from bot.messages.checkin import roster_hint
 from bot.messages.text import SECTION_TEXT_LIMIT, bar, escape, progress_phrase
+from bot.messages.usage import DEFAULT_EXPORT_WEEKS, USAGE
 from bot.messages.weekly import log_button
-from bot.progress import RepWeek
-from bot.weeks import WORKDAYS
-from commands.admin_grammar import DEFAULT_EXPORT_WEEKS, USAGE
 
 HOME_LOG_ACTION = "home_log"
 """Prefix of the Home's log buttons: ``home_log:<activity key>``, value = the key."""
@@ -47,18 +48,6 @@ class HomeData:
 
 def home_log_action(activity_key: str) -> str:
     return f"{HOME_LOG_ACTION}:{activity_key}"
-
-
-def _section(text: str) -> Block:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
-
-
-def _context(text: str) -> Block:
-    return {"type": "context", "elements": [{"type": "mrkdwn", "text": text}]}
-
-
-def _header(text: str) -> Block:
-    return {"type": "header", "text": {"type": "plain_text", "text": text}}
 
 
 def _day(day: date) -> str:
@@ -96,7 +85,7 @@ def _activity_rows(current: RepWeek) -> list[Block]:
         text = f"*{escape(p.activity.plural.capitalize())}*\n{progress_phrase(p)}"
         if p.goal:
             text += f"\n`{bar(p.done, p.goal)}`"
-        row = _section(text)
+        row = section(text)
         row["accessory"] = log_button(p.activity, home_log_action(p.activity.key))
         rows.append(row)
     rest = current.progress[MAX_ACTIVITY_ROWS:]
@@ -104,7 +93,7 @@ def _activity_rows(current: RepWeek) -> list[Block]:
         lines = [f"*{escape(p.activity.plural.capitalize())}*: {progress_phrase(p)}" for p in rest]
         text = "\n".join(lines)
         limit = SECTION_TEXT_LIMIT
-        rows.append(_section(text if len(text) <= limit else text[: limit - 1] + "…"))
+        rows.append(section(text if len(text) <= limit else text[: limit - 1] + "…"))
     return rows
 
 
@@ -117,7 +106,7 @@ def _goals(current: RepWeek) -> Block:
             f"\n🌴 You're away {away} workday{'' if away == 1 else 's'} this week, so your "
             f"goals are prorated to the {current.workdays_present} you're here."
         )
-    return _context(line)
+    return context(line)
 
 
 def _history(weeks: Sequence[RepWeek], started: date) -> list[Block]:
@@ -126,7 +115,7 @@ def _history(weeks: Sequence[RepWeek], started: date) -> list[Block]:
     shown = [w for w in past if mark(w, started) != NOT_STARTED]
     if not shown:
         text = "*Your weeks*\nYour first week: each finished week will show here as ✅ or ❌."
-        return [_section(text)]
+        return [section(text)]
     title = f"Last {HISTORY_WEEKS} weeks" if len(shown) == HISTORY_WEEKS else "Your weeks so far"
     marks = " · ".join(f"{w.week:%-d %b} {mark(w, started)}" for w in shown)
     weeks_hit = streak(weeks, started)
@@ -135,8 +124,8 @@ def _history(weeks: Sequence[RepWeek], started: date) -> list[Block]:
     else:
         run = "No streak yet: hit every goal this week to start one."
     return [
-        _section(f"*{title}* (week starting)\n{marks}\n{run}"),
-        _context(
+        section(f"*{title}* (week starting)\n{marks}\n{run}"),
+        context(
             f"{HIT} every goal hit · {MISSED} a goal missed · {NO_GOAL} no goal (away or none set)"
         ),
     ]
@@ -152,10 +141,10 @@ def _manager_panel(board: Message) -> list[Block]:
     }
     return [
         {"type": "divider"},
-        _header("Team (managers)"),
+        header("Team (managers)"),
         *board["blocks"],
         {"type": "actions", "elements": [export]},
-        _context(
+        context(
             "The export arrives as a file in our direct messages. Manager commands: " + commands
         ),
     ]
@@ -166,7 +155,7 @@ def home(data: HomeData) -> Message:
     current = data.weeks[-1]
     last_day = current.week + timedelta(days=6)
     blocks: list[Block] = [
-        _header(f"Your week · {_day(current.week)} – {_day(last_day)}"),
+        header(f"Your week · {_day(current.week)} – {_day(last_day)}"),
         *_activity_rows(current),
         _goals(current),
     ]

@@ -1,7 +1,7 @@
 """The logging modal the App Home's buttons open: activity, count, day and note.
 
 Slack's date picker cannot be limited to a range, so the day is checked when the form
-is submitted (:mod:`commands.log_form`) and the hint says what is allowed.
+is submitted (:mod:`commands.grammar.log_form`) and the hint says what is allowed.
 """
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
+from bot.domain.activities import Activity
 from bot.messages import Block, Message
-from commands.activities import Activity
 
 LOG_MODAL = "log_modal"
 ACTIVITY, COUNT, DAY, NOTE = "activity", "count", "day", "note"

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import timedelta
 
+from bot.domain.goals import RepWeek
+from bot.domain.weeks import iso_week
 from bot.messages import Message
 from bot.messages.text import bar, escape, progress_phrase
-from bot.progress import RepWeek
-from bot.weeks import iso_week
 
 
 def verdict(week: RepWeek) -> str:

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 from datetime import date
 
-from bot.progress import ActivityProgress
+from bot.domain.goals import ActivityProgress
 
 _BROADCAST = re.compile(r"@(channel|here|everyone)\b", re.IGNORECASE)
 BAR_WIDTH = 10

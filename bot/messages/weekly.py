@@ -17,29 +17,26 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from bot.domain.activities import BUILT_IN, Activity
+from bot.domain.goals import PATTERN_MISSES, PATTERN_WEEKS, ActivityProgress, RepWeek
+from bot.domain.weeks import WORKDAYS, week_start
 from bot.messages import Block, Message
-from bot.messages.text import SECTION_TEXT_LIMIT, escape, pack_lines
-from bot.progress import ActivityProgress, RepWeek
-from bot.weeks import WORKDAYS, week_start
-from commands.activities import BUILT_IN, Activity
+from bot.messages.blocks import MAX_BLOCKS, context, header, section, sections
+from bot.messages.text import escape
 
 NUDGE_LOG_ACTION = "nudge_log"
 """Prefix of the nudge's log buttons: ``nudge_log:<activity key>``, value = the key."""
 NUDGE_LOG_PATTERN = re.compile(rf"^{NUDGE_LOG_ACTION}:(.+)$")
 """Matches every nudge log button (for ``app.action(...)``)."""
 
-MAX_BLOCKS = 50
 MESSAGE_TEXT_BUDGET = 10_000
 """Most text one message's blocks may carry. Slack refuses ``chat.postMessage`` with
 ``msg_blocks_too_long`` at about 12,000-13,000 characters of block text in total, a
 limit it does not document (slackapi/bolt-js#2509, #2867); 10,000 leaves headroom."""
 MAX_NAME = 80
 MINI_BAR_WIDTH = 5
-PATTERN_MISSES = 3
-PATTERN_WEEKS = 4
 _BUTTON_TEXT_LIMIT = 75
 _BUTTONS_PER_ACTIONS = 25
-_HEADER_LIMIT = 150
 
 
 @dataclass(frozen=True)
@@ -104,24 +101,6 @@ def _mini_bar(done: int, goal: int) -> str:
     return "▰" * filled + "▱" * (MINI_BAR_WIDTH - filled)
 
 
-def _header(text: str) -> Block:
-    if len(text) > _HEADER_LIMIT:
-        text = text[: _HEADER_LIMIT - 1] + "…"
-    return {"type": "header", "text": {"type": "plain_text", "text": text}}
-
-
-def _section(text: str) -> Block:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
-
-
-def _context(text: str) -> Block:
-    return {"type": "context", "elements": [{"type": "mrkdwn", "text": text}]}
-
-
-def _sections(lines: Iterable[str], sep: str = "\n") -> list[Block]:
-    return [_section(sep.join(group)) for group in pack_lines(lines, SECTION_TEXT_LIMIT, sep)]
-
-
 def _activities(lines: Sequence[RepLine]) -> list[Activity]:
     """Every activity the reps' weeks mention, in their order; the built-ins when none."""
     seen: dict[str, Activity] = {}
@@ -182,12 +161,12 @@ def _split(
     messages: list[Message] = [
         {
             "text": f"{text} (part 1 of {total}, continued in the thread)",
-            "blocks": [*head, *chunks[0], _context(f"Continued in the thread: part 1 of {total}.")],
+            "blocks": [*head, *chunks[0], context(f"Continued in the thread: part 1 of {total}.")],
         }
     ]
     for k, chunk in enumerate(chunks[1:], start=2):
         label = f"{title} (continued, part {k} of {total})"
-        messages.append({"text": label, "blocks": [_context(label), *chunk]})
+        messages.append({"text": label, "blocks": [context(label), *chunk]})
     return messages
 
 
@@ -222,27 +201,27 @@ def board(day: date, lines: Sequence[RepLine], *, in_channel: bool = True) -> Me
     title = f"Daily huddle · {_day(day)}"
     reps = sorted(lines, key=lambda line: line.sort_name)
     commands = " · ".join(f"`{a.command}`" for a in _activities(reps))
-    hint = _context(
+    hint = context(
         f"Log with {commands} (or `/log` and the activity). "
         "Today's check-ins appear in this thread."
     )
     if not reps:
-        body = [_section("No reps on the board yet: join this channel to be on the team.")]
+        body = [section("No reps on the board yet: join this channel to be on the team.")]
         tail = [hint] if in_channel else []
-        return {"text": f"{title}: no reps yet.", "blocks": [_header(title), *body, *tail]}
+        return {"text": f"{title}: no reps yet.", "blocks": [header(title), *body, *tail]}
 
     rows = [_board_line(line) for line in reps]
-    budget = MESSAGE_TEXT_BUDGET - text_size([_header(title), hint]) - _NOTE_RESERVE
+    budget = MESSAGE_TEXT_BUDGET - text_size([header(title), hint]) - _NOTE_RESERVE
     shown, used = 0, 0
     for row in rows:
         used += len(row) + 1
         if used > budget:
             break
         shown += 1
-    body = _sections(rows[:shown])
+    body = sections(rows[:shown])
     if shown < len(rows):
         body.append(
-            _context(
+            context(
                 f"…and {len(rows) - shown} more reps: too many for one message. "
                 "`/progress` shows anyone's week."
             )
@@ -251,7 +230,7 @@ def board(day: date, lines: Sequence[RepLine], *, in_channel: bool = True) -> Me
     with_goals = [line for line in reps if _goaled(line.week)]
     at_goal = sum(1 for line in with_goals if not _missed(line.week))
     text = f"{title}: {at_goal} of {len(with_goals)} reps with goals are at goal so far."
-    return {"text": text, "blocks": [_header(title), *body, *([hint] if in_channel else [])]}
+    return {"text": text, "blocks": [header(title), *body, *([hint] if in_channel else [])]}
 
 
 # ------------------------------------------------------------------------- nudge
@@ -278,16 +257,16 @@ def nudge(line: RepLine, summary_label: str) -> Message:
     short = _missed(line.week)
     if not short:
         text = f"Hi {name} — you've hit every goal this week. 🎉"
-        return {"text": text, "blocks": [_section(text)]}
+        return {"text": text, "blocks": [section(text)]}
 
     intro = f"Hi {name} — to hit this week's goals before {when}:"
     bullets = [f"• *{p.activity.quantity(p.left)}* to go ({p.done} of {p.goal})" for p in short]
     phrases = [f"{p.activity.quantity(p.left)} to go ({p.done} of {p.goal})" for p in short]
-    blocks: list[Block] = [_section("\n".join([intro, *bullets]))]
+    blocks: list[Block] = [section("\n".join([intro, *bullets]))]
     away = WORKDAYS - line.week.workdays_present
     if away > 0:
         blocks.append(
-            _context(
+            context(
                 f"You're away {_days(away)} this week, so your goals are prorated to the "
                 f"{_days(line.week.workdays_present)} you're here."
             )
@@ -358,14 +337,14 @@ def summary(week: date, lines: Sequence[RepLine], *, blocks_per_message: int = 5
         headline = "No reps on the team this week."
 
     head: list[Block] = [
-        _header(title),
-        *_sections(["*Team totals*", *_totals(lines), headline] if lines else [headline]),
+        header(title),
+        *sections(["*Team totals*", *_totals(lines), headline] if lines else [headline]),
     ]
     ranked = sorted(lines, key=lambda line: (-line.week.share_met, *line.sort_name))
     body: list[Block] = []
     if ranked:
         body.append({"type": "divider"})
-        body += _sections(_result_line(line) for line in ranked)
+        body += sections(_result_line(line) for line in ranked)
     away = sorted(
         (line for line in lines if line.week.workdays_present < WORKDAYS),
         key=lambda line: line.sort_name,
@@ -373,7 +352,7 @@ def summary(week: date, lines: Sequence[RepLine], *, blocks_per_message: int = 5
     if away:
         names = [f"{line.label} ({_days(WORKDAYS - line.week.workdays_present)})" for line in away]
         names[0] = f"*Away this week:* {names[0]}"
-        body += _sections(names, sep=", ")
+        body += sections(names, sep=", ")
 
     text = f"{title}: {headline}"
     return _split(head, body, title=title, text=text, blocks_per_message=blocks_per_message)
@@ -401,7 +380,7 @@ def digest(
         text = (
             f"🎉 Nobody missed a goal in the week of {_day(start)}: every rep with a goal hit it."
         )
-        return [{"text": text, "blocks": [_header(title), _section(text)]}]
+        return [{"text": text, "blocks": [header(title), section(text)]}]
 
     def misses(line: RepLine) -> int:
         return max(1, min(PATTERN_WEEKS, patterns.get(line.user_id, 1)))
@@ -419,17 +398,17 @@ def digest(
         f"{len(missed)} {'rep' if len(missed) == 1 else 'reps'} missed a goal this week: "
         f"{len(pattern)} with a pattern, {len(one_off)} one-off."
     )
-    head: list[Block] = [_header(title), _section(f"*{headline}*")]
+    head: list[Block] = [header(title), section(f"*{headline}*")]
     body: list[Block] = [
         {"type": "divider"},
-        *_sections(
+        *sections(
             [
                 "*Missed a goal this week — pattern (missed in "
                 f"{PATTERN_MISSES} or more of the last {PATTERN_WEEKS} weeks):*",
                 *([missed_line(line) for line in pattern] or ["nobody"]),
             ]
         ),
-        *_sections(
+        *sections(
             [
                 "*Missed a goal this week — one-off (one or two misses are not a pattern):*",
                 *([missed_line(line) for line in one_off] or ["nobody"]),

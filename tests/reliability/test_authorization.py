@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from bot.server import Huddle, prepare, serving_http
-from bot.settings import load_settings
+from bot.domain.settings import load_settings
+from bot.serving.server import Huddle, prepare, serving_http
 from bot.standin import SignedSlackClient, SlackWebAPIStandIn
 from storage.models import Base
 from tests.conftest import (
@@ -117,7 +117,7 @@ async def other(running: Running, database_url: str) -> AsyncIterator[Other]:
             database_url, slack, HUDDLE_CHANNEL=OTHER_CHANNEL, HUDDLE_MANAGERS=OTHER_MANAGER
         )
         deployed = await prepare(load_settings(env), running.clock)
-        pace_quickly(deployed.runtime)
+        pace_quickly(deployed.live)
         try:
             async with (
                 serving_http(deployed, "127.0.0.1", 0) as url,
@@ -127,7 +127,7 @@ async def other(running: Running, database_url: str) -> AsyncIterator[Other]:
             ):
                 yield Other(deployed, slack, users)
         finally:
-            await deployed.runtime.close()
+            await deployed.close()
 
 
 async def test_workspaces_sharing_a_database_stay_apart(running: Running, other: Other) -> None:

@@ -21,13 +21,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bot.jobs import Ticker
-from bot.planner import CLAIM_LEASE, NUDGE
-from bot.server import prepare
-from bot.settings import DAY_NAMES, load_settings
+from bot.domain.settings import DAY_NAMES, load_settings
+from bot.scheduled.jobs import Ticker
+from bot.scheduled.planner import CLAIM_LEASE
+from bot.serving.server import prepare
 from bot.standin import SlackWebAPIStandIn
 from storage.engine import create_engine
-from storage.ledger import CLAIMED, SENT
+from storage.ledger import CLAIMED, NUDGE, SENT
 from storage.models import SendLedger
 from tests.clock import FakeClock
 
@@ -85,7 +85,7 @@ class Process:
             self.child = await asyncio.create_subprocess_exec(
                 sys.executable,
                 "-m",
-                "bot.cli",
+                "bot.serving.cli",
                 "run",
                 cwd=self.directory,  # no .env there: the environment is all it reads
                 env=self.environment,

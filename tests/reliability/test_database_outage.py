@@ -18,9 +18,9 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
-from bot.jobs import Ticker
-from bot.server import prepare, serving_http
-from bot.settings import load_settings
+from bot.domain.settings import load_settings
+from bot.scheduled.jobs import Ticker
+from bot.serving.server import prepare, serving_http
 from bot.standin import SignedSlackClient, SlackWebAPIStandIn
 from storage.engine import create_engine
 from storage.models import CheckIn
@@ -58,7 +58,7 @@ async def proxied(
     await proxy.start()
     through = real.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
     huddle = await prepare(load_settings(environment(through, slack)), clock)
-    pace_quickly(huddle.runtime)
+    pace_quickly(huddle.live)
     try:
         async with (
             serving_http(huddle, "127.0.0.1", 0) as url,
@@ -71,7 +71,7 @@ async def proxied(
             yield Proxied(url, users, slack, proxy, ticker)
     finally:
         proxy.restore()
-        await huddle.runtime.close()
+        await huddle.close()
         await proxy.stop()
 
 

@@ -29,7 +29,7 @@ async def run(code: str, env: dict[str, str], cwd: Path) -> tuple[int, str]:
 async def test_log_records_and_tracebacks_are_masked(tmp_path: Path) -> None:
     code = f"""
 import logging
-from bot import logs
+from bot.runtime import logs
 logs.configure([{TOKEN!r}, {PASSWORD!r}])
 log = logging.getLogger("huddle.test")
 log.warning("calling Slack with %s", {TOKEN!r})
@@ -47,6 +47,8 @@ except RuntimeError:
 
 async def test_database_failure_at_start_up_does_not_echo_the_password(tmp_path: Path) -> None:
     env = {"DATABASE_URL": f"postgresql://huddle:{PASSWORD}@127.0.0.1:1/huddle"}
-    code, output = await run("from bot.cli import main; main(['db', 'upgrade'])", env, tmp_path)
+    code, output = await run(
+        "from bot.serving.cli import main; main(['db', 'upgrade'])", env, tmp_path
+    )
     assert code != 0
     assert PASSWORD not in output

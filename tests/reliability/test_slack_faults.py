@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from bot.sender import METADATA_EVENT
+from bot.scheduled.sender import METADATA_EVENT
 from bot.standin import Fault, SlackWebAPIStandIn
 from storage.ledger import SENT
 from storage.models import SendLedger

@@ -1,0 +1,501 @@
+"""Huddle's configuration: read from ``.env`` and the environment, validated in one go.
+
+``load_settings`` is pure: it looks only at the mapping it is given and either returns a
+complete, immutable ``Settings`` or raises ``ConfigError`` listing *every* problem with
+the expected form, so a start-up failure can be fixed in one edit.
+``bot.serving.environment`` builds that mapping from ``.env`` and the environment.
+
+Secrets (the Slack tokens, the signing secret and a database password) never appear in
+``repr(settings)`` or in an error message: problems describe what is wrong, they do not
+echo the value.
+
+Decisions where the SPEC leaves room:
+
+* Values are stripped; an empty value counts as unset (so the default applies), except
+  ``HUDDLE_GOALS=`` and ``HUDDLE_MANAGERS=``, whose empty value means "none".
+* ``HUDDLE_TIMEZONE`` takes any IANA name the zone database knows *except* the names
+  that are fixed UTC offsets (``Etc/GMT+5``, ``GMT-3``, ``EST``, ``MST``, ``HST``): the
+  schedule is wall-clock time and must follow daylight saving, and ``Etc/GMT+5`` even
+  means UTC-5. ``UTC`` (and its synonyms) is allowed because it is the default and has no
+  daylight saving to miss. Lower-case spellings (``europe/berlin``) are not guessed.
+* Schedules: see ``Schedule.parse``. A range may wrap around the week (``fri-mon`` is
+  Fri, Sat, Sun, Mon). The nudge and the summary each name exactly one weekday and the
+  nudge must come strictly before the summary in the Monday-to-Sunday week (day, then
+  time of day; the nudge is wall-clock time in each rep's own zone, the summary in the
+  team zone, so the comparison is of wall-clock times).
+* ``DATABASE_URL``: ``postgres://`` and ``postgresql://`` become ``postgresql+asyncpg://``
+  and ``sqlite://`` becomes ``sqlite+aiosqlite://``; other drivers are rejected, because
+  Huddle runs on asyncio. A libpq-style ``sslmode=`` query parameter (common in hosted
+  Postgres URLs) is renamed to asyncpg's ``ssl=``, which takes the same modes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, fields
+from datetime import time
+from types import MappingProxyType
+from typing import TypeVar
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
+
+from bot.domain.activities import BUILT_IN, resolve_activity
+
+__all__ = [
+    "DAY_NAMES",
+    "DEFAULTS",
+    "ConfigError",
+    "Schedule",
+    "Settings",
+    "load_settings",
+]
+
+DAY_NAMES: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_FULL_DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+#: Every variable Huddle reads, with its default as text ("" = none / required).
+DEFAULTS: Mapping[str, str] = MappingProxyType(
+    {
+        "SLACK_BOT_TOKEN": "",
+        "SLACK_SIGNING_SECRET": "",
+        "SLACK_APP_TOKEN": "",
+        "SLACK_API_URL": "https://slack.com/api/",
+        "DATABASE_URL": "sqlite+aiosqlite:///huddle.db",
+        "HUDDLE_CHANNEL": "",
+        "HUDDLE_TIMEZONE": "UTC",
+        "HUDDLE_MANAGERS": "",
+        "HUDDLE_GOALS": "meeting=6",
+        "HUDDLE_HUDDLE_AT": "mon-thu 09:00",
+        "HUDDLE_NUDGE_AT": "thu 15:00",
+        "HUDDLE_SUMMARY_AT": "fri 09:00",
+        "HUDDLE_MAX_COUNT": "50",
+        "HUDDLE_BACKDATE_DAYS": "7",
+        "PORT": "3000",
+    }
+)
+
+_SCHEDULE_FORM = (
+    "DAYS HH:MM, where DAYS is a weekday (mon…sun), a range (mon-thu), a list (mon,wed,fri), "
+    "'daily' or 'weekdays', e.g. 'mon-thu 09:00'"
+)
+_TIME_RE = re.compile(r"([01]?[0-9]|2[0-3]):([0-5][0-9])")
+_CHANNEL_RE = re.compile(r"[CG][A-Z0-9]+")
+_USER_RE = re.compile(r"[UW][A-Z0-9]+")
+_DIGITS_RE = re.compile(r"[0-9]+")
+_FIXED_OFFSET_ZONE_RE = re.compile(r"(Etc/)?GMT[+-]0*[1-9][0-9]*")
+_FIXED_OFFSET_ZONES = {
+    "EST": "America/New_York",
+    "MST": "America/Denver or America/Phoenix",
+    "HST": "Pacific/Honolulu",
+}
+_DRIVER_REWRITES = {
+    "postgres": "postgresql+asyncpg",
+    "postgresql": "postgresql+asyncpg",
+    "sqlite": "sqlite+aiosqlite",
+}
+_DRIVERS = ("sqlite+aiosqlite", "postgresql+asyncpg")
+
+_T = TypeVar("_T")
+
+
+def _day_index(token: str) -> int | None:
+    """``mon``, ``Monday``, ``thurs``: a weekday (0 = Monday) from 3+ letters of its name."""
+    word = token.strip().lower()
+    if len(word) < 3:
+        return None
+    return next((i for i, full in enumerate(_FULL_DAY_NAMES) if full.startswith(word)), None)
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """When a scheduled job runs: on these weekdays (0 = Monday) at this wall-clock time."""
+
+    weekdays: frozenset[int]
+    at: time
+
+    def __post_init__(self) -> None:
+        if not self.weekdays or not self.weekdays <= frozenset(range(7)):
+            raise ValueError("a schedule needs one or more weekdays from 0 (Monday) to 6")
+        if self.at.tzinfo is not None:
+            raise ValueError("a schedule's time is wall-clock time: it must be naive")
+
+    @classmethod
+    def parse(cls, text: str) -> Schedule:
+        """Parse ``DAYS HH:MM``; raise ``ValueError`` naming the problem and the form.
+
+        DAYS is a weekday (``mon``…``sun``; full names and 3+ letter abbreviations are
+        accepted, in any case), a range ``mon-thu`` (which may wrap: ``fri-mon``), a comma
+        list of those (``mon,wed-fri``), ``daily`` or ``weekdays`` (Mon-Fri). HH:MM is a
+        24-hour time (``9:00`` or ``09:00``).
+        """
+        parts = text.strip().rsplit(None, 1)
+        if len(parts) != 2:
+            raise ValueError(f"expected {_SCHEDULE_FORM}")
+        days_text, time_text = parts
+        match = _TIME_RE.fullmatch(time_text)
+        if match is None:
+            raise ValueError(
+                f"'{time_text}' is not a 24-hour time HH:MM; expected {_SCHEDULE_FORM}"
+            )
+        at = time(int(match.group(1)), int(match.group(2)))
+        return cls(_parse_days(days_text), at)
+
+    @property
+    def weekday(self) -> int | None:
+        """The weekday of a once-a-week schedule, ``None`` when it runs on several days."""
+        return next(iter(self.weekdays)) if len(self.weekdays) == 1 else None
+
+    def __str__(self) -> str:
+        return f"{_format_days(self.weekdays)} {self.at:%H:%M}"
+
+
+def _parse_days(text: str) -> frozenset[int]:
+    compact = re.sub(r"\s+", "", text).lower().replace("–", "-")
+    if compact == "daily":
+        return frozenset(range(7))
+    if compact == "weekdays":
+        return frozenset(range(5))
+    days: set[int] = set()
+    for item in compact.split(","):
+        if not item:
+            raise ValueError(f"empty day in '{text}'; expected {_SCHEDULE_FORM}")
+        ends = item.split("-")
+        indexes = [_day_index(end) for end in ends]
+        if len(ends) > 2 or None in indexes:
+            raise ValueError(f"'{item}' is not a weekday or range; expected {_SCHEDULE_FORM}")
+        first, last = indexes[0], indexes[-1]
+        assert first is not None and last is not None
+        days.update((first + step) % 7 for step in range((last - first) % 7 + 1))
+    return frozenset(days)
+
+
+def _format_days(weekdays: frozenset[int]) -> str:
+    """Canonical text: ``daily``, else runs of 3+ days as ranges, the rest as a list."""
+    if len(weekdays) == 7:
+        return "daily"
+    ordered = sorted(weekdays)
+    runs: list[list[int]] = []
+    for day in ordered:
+        if runs and runs[-1][-1] == day - 1:
+            runs[-1].append(day)
+        else:
+            runs.append([day])
+    items: list[str] = []
+    for run in runs:
+        if len(run) >= 3:
+            items.append(f"{DAY_NAMES[run[0]]}-{DAY_NAMES[run[-1]]}")
+        else:
+            items.extend(DAY_NAMES[day] for day in run)
+    return ",".join(items)
+
+
+class ConfigError(Exception):
+    """The configuration is invalid; ``problems`` lists every problem found."""
+
+    def __init__(self, problems: Iterable[str]) -> None:
+        self.problems: list[str] = list(problems)
+        count = len(self.problems)
+        heading = f"Invalid configuration ({count} problem{'s' if count != 1 else ''}):"
+        super().__init__("\n".join([heading, *(f"  - {p}" for p in self.problems)]))
+
+
+@dataclass(frozen=True, repr=False)
+class Settings:
+    """Validated, immutable configuration. ``repr`` hides every secret."""
+
+    bot_token: str = field(repr=False)
+    signing_secret: str | None = field(repr=False)
+    app_token: str | None = field(repr=False)
+    api_url: str
+    database_url: str = field(repr=False)  # shown as ``safe_database_url``
+    channel: str
+    timezone: ZoneInfo
+    managers: frozenset[str]
+    goals: Mapping[str, int]
+    huddle_at: Schedule | None
+    nudge_at: Schedule
+    summary_at: Schedule
+    max_count: int
+    backdate_days: int
+    port: int
+
+    @property
+    def socket_mode(self) -> bool:
+        """Socket Mode when an app-level token is configured, HTTP mode otherwise."""
+        return self.app_token is not None
+
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        """Every configured value that must never reach a log."""
+        password = make_url(self.database_url).password
+        candidates = (self.bot_token, self.signing_secret, self.app_token, password)
+        return tuple(str(s) for s in candidates if s)
+
+    @property
+    def safe_database_url(self) -> str:
+        """``DATABASE_URL`` with any password masked, for logs and messages."""
+        return make_url(self.database_url).render_as_string(hide_password=True)
+
+    def __repr__(self) -> str:
+        shown: list[str] = []
+        for f in fields(self):
+            if f.name == "database_url":
+                shown.append(f"database_url={self.safe_database_url!r}")
+            elif f.repr:
+                value = getattr(self, f.name)
+                if isinstance(value, MappingProxyType):
+                    value = dict(value)
+                shown.append(f"{f.name}={value!r}")
+        return f"Settings({', '.join(shown)})"
+
+
+def load_settings(environ: Mapping[str, str]) -> Settings:
+    """Validate ``environ`` into ``Settings``; raise ``ConfigError`` listing every problem."""
+    problems: list[str] = []
+
+    def raw(name: str) -> str:
+        return environ.get(name, "").strip()
+
+    def value(name: str) -> str:
+        """The stripped value, or the default when unset or empty."""
+        return raw(name) or DEFAULTS[name]
+
+    def check(parse: Callable[[str], _T], name: str, fallback: _T) -> _T:
+        try:
+            return parse(value(name))
+        except ValueError as err:
+            problems.append(f"{name}: {err}")
+            return fallback
+
+    bot_token = check(_parse_bot_token, "SLACK_BOT_TOKEN", "")
+    app_token = check(_parse_app_token, "SLACK_APP_TOKEN", None)
+    signing_secret = raw("SLACK_SIGNING_SECRET") or None
+    if signing_secret is None and not raw("SLACK_APP_TOKEN"):
+        problems.append(
+            "SLACK_SIGNING_SECRET: required in HTTP mode (Slack app settings → Basic Information"
+            " → Signing Secret); or set SLACK_APP_TOKEN (xapp-…) to use Socket Mode instead"
+        )
+    api_url = check(_parse_api_url, "SLACK_API_URL", DEFAULTS["SLACK_API_URL"])
+    database_url = check(_parse_database_url, "DATABASE_URL", DEFAULTS["DATABASE_URL"])
+    channel = check(_parse_channel, "HUDDLE_CHANNEL", "")
+    timezone = check(_parse_timezone, "HUDDLE_TIMEZONE", None)
+    managers = check(_parse_managers, "HUDDLE_MANAGERS", frozenset[str]())
+    if "HUDDLE_GOALS" in environ:  # present but empty means "no team goals"
+        try:
+            goals = _parse_goals(raw("HUDDLE_GOALS"))
+        except ValueError as err:
+            problems.append(f"HUDDLE_GOALS: {err}")
+            goals = {}
+    else:
+        goals = _parse_goals(DEFAULTS["HUDDLE_GOALS"])
+    huddle_at = check(_parse_optional_schedule, "HUDDLE_HUDDLE_AT", None)
+    nudge_at = check(_parse_weekly_schedule, "HUDDLE_NUDGE_AT", None)
+    summary_at = check(_parse_weekly_schedule, "HUDDLE_SUMMARY_AT", None)
+    if nudge_at is not None and summary_at is not None:
+        nudge_key = (min(nudge_at.weekdays), nudge_at.at)
+        summary_key = (min(summary_at.weekdays), summary_at.at)
+        if not nudge_key < summary_key:
+            problems.append(
+                f"HUDDLE_NUDGE_AT ({nudge_at}) must come before HUDDLE_SUMMARY_AT ({summary_at})"
+                " in the Monday-to-Sunday week, or reps could never act on the nudge;"
+                " e.g. HUDDLE_NUDGE_AT='thu 15:00' with HUDDLE_SUMMARY_AT='fri 09:00'"
+            )
+    max_count = check(_int_parser(1, 1000), "HUDDLE_MAX_COUNT", 50)
+    backdate_days = check(_int_parser(0, 60), "HUDDLE_BACKDATE_DAYS", 7)
+    port = check(_int_parser(1, 65535), "PORT", 3000)
+
+    if problems:
+        raise ConfigError(problems)
+    assert timezone is not None and nudge_at is not None and summary_at is not None
+    return Settings(
+        bot_token=bot_token,
+        signing_secret=signing_secret,
+        app_token=app_token,
+        api_url=api_url,
+        database_url=database_url,
+        channel=channel,
+        timezone=timezone,
+        managers=managers,
+        goals=MappingProxyType(dict(goals)),
+        huddle_at=huddle_at,
+        nudge_at=nudge_at,
+        summary_at=summary_at,
+        max_count=max_count,
+        backdate_days=backdate_days,
+        port=port,
+    )
+
+
+# Parsers: each takes the stripped text and raises ValueError with a message that states
+# the expected form and never repeats a secret.
+
+
+def _parse_bot_token(text: str) -> str:
+    if not text:
+        raise ValueError(
+            "required: the bot token (xoxb-…) from Slack app settings → OAuth & Permissions"
+        )
+    if not text.startswith("xoxb-"):
+        hint = ""
+        if text.startswith("xapp-"):
+            hint = " (an xapp- token is the app-level token: it belongs in SLACK_APP_TOKEN)"
+        elif text.startswith("xoxp-"):
+            hint = " (an xoxp- token is a user token, not the bot token)"
+        raise ValueError(f"must be a bot token starting with xoxb-{hint}")
+    return text
+
+
+def _parse_app_token(text: str) -> str | None:
+    if not text:
+        return None
+    if not text.startswith("xapp-"):
+        hint = " (an xoxb- token is the bot token: it belongs in SLACK_BOT_TOKEN)"
+        raise ValueError(
+            "must be an app-level token starting with xapp- (Slack app settings → Basic"
+            " Information → App-Level Tokens, scope connections:write), or be left unset for"
+            f" HTTP mode{hint if text.startswith('xoxb-') else ''}"
+        )
+    return text
+
+
+def _parse_api_url(text: str) -> str:
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError(f"'{text}' must be an http(s) URL, e.g. https://slack.com/api/")
+    return text if text.endswith("/") else text + "/"
+
+
+def _parse_database_url(text: str) -> str:
+    form = "e.g. sqlite+aiosqlite:///huddle.db or postgresql+asyncpg://user:password@host/db"
+    try:
+        url: URL = make_url(text)
+    except (ArgumentError, ValueError):
+        raise ValueError(f"not a valid SQLAlchemy URL; {form}") from None
+    driver = _DRIVER_REWRITES.get(url.drivername, url.drivername)
+    if driver not in _DRIVERS:
+        raise ValueError(
+            f"driver '{url.drivername}' is not supported: use sqlite+aiosqlite or"
+            f" postgresql+asyncpg; {form}"
+        )
+    url = url.set(drivername=driver)
+    if driver == "postgresql+asyncpg" and "sslmode" in url.query and "ssl" not in url.query:
+        url = url.difference_update_query(["sslmode"]).update_query_dict(
+            {"ssl": url.query["sslmode"]}
+        )
+    return url.render_as_string(hide_password=False)
+
+
+def _parse_channel(text: str) -> str:
+    if _CHANNEL_RE.fullmatch(text):
+        return text
+    how = (
+        "; to find it, open the channel in Slack, click its name, and copy the Channel ID"
+        " at the bottom of the About tab"
+    )
+    if not text:
+        raise ValueError(f"required: the channel ID of the huddle channel, e.g. C0123456789{how}")
+    if text.startswith(("#", "<#")) or not text.isupper():
+        raise ValueError(
+            f"'{text}' looks like a channel name: this must be the channel ID"
+            f" (C… or G…, upper-case letters and digits, e.g. C0123456789){how}"
+        )
+    raise ValueError(
+        f"'{text}' is not a channel ID: expected C… or G… with upper-case letters and digits,"
+        f" e.g. C0123456789{how}"
+    )
+
+
+def _parse_timezone(text: str) -> ZoneInfo:
+    if _FIXED_OFFSET_ZONE_RE.fullmatch(text) or text in _FIXED_OFFSET_ZONES:
+        instead = _FIXED_OFFSET_ZONES.get(text, "America/New_York or Europe/Berlin")
+        raise ValueError(
+            f"'{text}' is a fixed UTC offset, which ignores daylight saving: use a named"
+            f" IANA zone such as {instead}"
+        )
+    try:
+        return ZoneInfo(text)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        raise ValueError(
+            f"'{text}' is not an IANA timezone name: expected e.g. Europe/Berlin,"
+            " America/New_York or UTC (names are case-sensitive; if none work, install the"
+            " tzdata package)"
+        ) from None
+
+
+def _parse_managers(text: str) -> frozenset[str]:
+    items = [item.strip() for item in text.split(",")]
+    bad = [item for item in items if item and not _USER_RE.fullmatch(item)]
+    if bad:
+        raise ValueError(
+            f"{', '.join(repr(b) for b in bad)}: expected comma-separated Slack user IDs"
+            " (U… or W…, upper-case letters and digits, e.g. U0123ABCD,U0456EFGH); to find"
+            " one, open the person's profile in Slack, click ⋯ and choose 'Copy member ID'"
+        )
+    return frozenset(item for item in items if item)
+
+
+def _parse_goals(text: str) -> dict[str, int]:
+    names = ", ".join(a.key for a in BUILT_IN)
+    form = (
+        "expected ACTIVITY=N pairs separated by commas, e.g. meeting=6,call=50"
+        f" (activities: {names})"
+    )
+    goals: dict[str, int] = {}
+    errors: list[str] = []
+    for item in (part.strip() for part in text.split(",")):
+        if not item:
+            continue
+        name, sep, number = (piece.strip() for piece in item.partition("="))
+        activity = resolve_activity(name) if sep else None
+        if not sep or not name:
+            errors.append(f"'{item}' is not ACTIVITY=N")
+        elif activity is None:
+            errors.append(f"'{name}' is not an activity")
+        elif activity.key in goals:
+            errors.append(f"{activity.key} is given more than once")
+        elif not _DIGITS_RE.fullmatch(number) or not 1 <= int(number) <= 1000:
+            errors.append(
+                f"the goal for {activity.key} must be a whole number from 1 to 1000, got"
+                f" '{number}' (to have no goal, leave the activity out)"
+            )
+        else:
+            goals[activity.key] = int(number)
+    if errors:
+        raise ValueError(f"{'; '.join(errors)}; {form}")
+    return goals
+
+
+def _parse_optional_schedule(text: str) -> Schedule | None:
+    if text.lower() == "off":
+        return None
+    try:
+        return Schedule.parse(text)
+    except ValueError as err:
+        raise ValueError(f"{err}, or 'off'") from None
+
+
+def _parse_weekly_schedule(text: str) -> Schedule:
+    if text.lower() == "off":
+        raise ValueError(
+            "cannot be 'off': it runs once a week; expected DAY HH:MM, e.g. 'thu 15:00'"
+        )
+    schedule = Schedule.parse(text)
+    if schedule.weekday is None:
+        raise ValueError(
+            f"'{text}' must name exactly one weekday, because it runs once a week;"
+            " expected DAY HH:MM, e.g. 'thu 15:00'"
+        )
+    return schedule
+
+
+def _int_parser(low: int, high: int) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        if not _DIGITS_RE.fullmatch(text) or not low <= int(text) <= high:
+            raise ValueError(f"'{text}' must be a whole number from {low} to {high}")
+        return int(text)
+
+    return parse

@@ -1,0 +1,85 @@
+"""Publishing someone's App Home: when they open it and after each of their check-ins
+and undos, whichever way those came (command, button, modal).
+
+Slack takes about 100 ``views.publish`` a minute per workspace, so the Homes of reps
+who just logged are republished one at a time at that pace: at once when the team is
+quiet, in turn under a burst, and only once for a rep who logged twice meanwhile."""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import aiohttp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.domain.weeks import week_start
+from bot.messages import Message, weekly
+from bot.messages.home import HISTORY_WEEKS, HomeData, home
+from bot.runtime import Runtime
+from bot.runtime.batching import Pacer
+from bot.team.roster import is_manager, known_person
+from bot.team.state import judged_from, load_rep_history, load_state, rep_weeks
+
+log = logging.getLogger(__name__)
+
+
+async def home_view(
+    runtime: Runtime, client: AsyncWebClient, team_id: str, user_id: str
+) -> Message:
+    """The Home of ``user_id``, loaded in one round of queries (plus the team's state
+    for a manager): never one query per rep."""
+    person = await known_person(runtime, client, team_id, user_id, user_id)
+    today = runtime.today(person.timezone)
+    weeks = await load_rep_history(runtime, person, week_start(today), HISTORY_WEEKS)
+    started = judged_from(runtime, person)
+    board = None
+    if is_manager(runtime, person):
+        team_today = runtime.today()
+        this_week = week_start(team_today)
+        state = await load_state(runtime, team_id, this_week, this_week)
+        board = weekly.board(team_today, rep_weeks(state, this_week), in_channel=False)
+    data = HomeData(weeks, started, person.in_channel, runtime.settings.channel, board)
+    return home(data)
+
+
+PUBLISH_INTERVAL_SECONDS = 0.6
+"""``views.publish`` is a Tier 4 method: about 100 calls a minute per workspace."""
+
+
+@dataclass
+class HomeRefresher:
+    runtime: Runtime
+    pacer: Pacer = field(default_factory=lambda: Pacer(PUBLISH_INTERVAL_SECONDS))
+    _due: dict[str, dict[str, None]] = field(default_factory=lambda: defaultdict(dict))
+    """Per team, the reps whose Home is out of date, oldest first."""
+
+    def refresh(self, client: AsyncWebClient, team_id: str, user_id: str) -> None:
+        """Republish ``user_id``'s Home soon (in a task of its own)."""
+        self._due[team_id][user_id] = None
+        self.pacer.due(team_id, lambda: self._publish_next(client, team_id))
+
+    async def _publish_next(self, client: AsyncWebClient, team_id: str) -> None:
+        due = self._due[team_id]
+        if not due:
+            return
+        user_id = next(iter(due))
+        del due[user_id]
+        if due:  # the next one, an interval from now
+            self.pacer.due(team_id, lambda: self._publish_next(client, team_id))
+        await publish_home(self.runtime, client, team_id, user_id)
+
+
+async def publish_home(
+    runtime: Runtime, client: AsyncWebClient, team_id: str, user_id: str
+) -> None:
+    """Rebuild and publish. Failures are logged, not raised: the Home is rebuilt the
+    next time it is opened, and nothing else waits on it."""
+    try:
+        view = await home_view(runtime, client, team_id, user_id)
+        await client.views_publish(user_id=user_id, view=view)
+    except (SlackApiError, SQLAlchemyError, aiohttp.ClientError, OSError, TimeoutError) as error:
+        log.warning("App Home of %s not published: %r", user_id, error)

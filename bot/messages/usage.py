@@ -1,0 +1,71 @@
+"""What ``/huddle help`` lists: every subcommand, its syntax and who may use it. The
+parser takes its topics from here, so help and grammar cannot disagree."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+DEFAULT_EXPORT_WEEKS = 4
+MAX_EXPORT_WEEKS = 52
+
+
+@dataclass(frozen=True)
+class Usage:
+    """One line of ``/huddle help``; ``topic`` is the subcommand it documents."""
+
+    topic: str
+    syntax: str
+    meaning: str
+    managers_only: bool = False
+
+
+USAGE: tuple[Usage, ...] = (
+    Usage("help", "/huddle help", "this list"),
+    Usage("board", "/huddle board", "the team's week so far, just for you"),
+    Usage("goal", "/huddle goal", "the goals in force this week"),
+    Usage(
+        "goal",
+        "/huddle goal ACTIVITY N|off",
+        "set (or switch off) the team's weekly goal from this week on, e.g. "
+        "`/huddle goal meetings 6`",
+        managers_only=True,
+    ),
+    Usage(
+        "goal",
+        "/huddle goal @user ACTIVITY N|off",
+        "set one rep's own weekly goal (`off` puts them back on the team's)",
+        managers_only=True,
+    ),
+    Usage(
+        "away",
+        "/huddle away FIRST [LAST]",
+        "mark yourself away on those days (YYYY-MM-DD, both included): no nudges, "
+        "and goals are prorated to the workdays you're present",
+    ),
+    Usage("away", "/huddle away until LAST", "mark yourself away from today until LAST"),
+    Usage("away", "/huddle away @user …", "mark a teammate away", managers_only=True),
+    Usage("back", "/huddle back", "you're back: end today's away period and cancel later ones"),
+    Usage("back", "/huddle back @user", "the same for a teammate", managers_only=True),
+    Usage("undo", "/huddle undo", "remove your most recent check-in of this week"),
+    Usage(
+        "manager",
+        "/huddle manager add|remove @user",
+        "give or take away manager rights",
+        managers_only=True,
+    ),
+    Usage(
+        "settings",
+        "/huddle settings",
+        "the channel, timezone, schedule and limits",
+        managers_only=True,
+    ),
+    Usage(
+        "export",
+        "/huddle export [WEEKS]",
+        f"a CSV of the check-ins of this week and the WEEKS-1 before it (default "
+        f"{DEFAULT_EXPORT_WEEKS}, at most {MAX_EXPORT_WEEKS}), sent to you as a direct message",
+        managers_only=True,
+    ),
+)
+
+TOPICS: tuple[str, ...] = tuple(dict.fromkeys(u.topic for u in USAGE))

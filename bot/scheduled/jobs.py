@@ -1,0 +1,65 @@
+"""The scheduled jobs: load the team's state, plan, deliver; and the live board.
+
+The scheduler's tick, ``huddle nudge`` and ``huddle summary`` all come through
+``run_due``; the difference is only the ``Force`` they pass to the planner.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.domain.weeks import local_date
+from bot.runtime import Runtime
+from bot.scheduled.planner import Force, Plan, plan, weeks_to_load
+from bot.scheduled.sender import Report, Sender
+from bot.team.roster import sync_roster
+from bot.team.state import load_state
+
+log = logging.getLogger(__name__)
+
+
+async def run_due(
+    runtime: Runtime,
+    client: AsyncWebClient,
+    team_id: str,
+    *,
+    force: Force | None = None,
+    dry_run: bool = False,
+) -> tuple[Plan, Report]:
+    now = runtime.now()
+    first, last = weeks_to_load(now, runtime.settings)
+    if force is not None:
+        first, last = min(first, force.week - timedelta(weeks=4)), max(last, force.week)
+    state = await load_state(runtime, team_id, first, last)
+    due = plan(now, runtime.settings, state, force)
+    if dry_run:
+        return due, Report()
+    report = await Sender(runtime, client, team_id).deliver(due)
+    return due, report
+
+
+@dataclass
+class Ticker:
+    """One tick: refresh the roster once a day, then send whatever is due."""
+
+    runtime: Runtime
+    client: AsyncWebClient
+    team_id: str
+    roster_day: date | None = None
+    """The team-local day the roster was last loaded (start-up loads it)."""
+
+    async def tick(self) -> Report:
+        today = local_date(self.runtime.now(), self.runtime.settings.timezone)
+        if self.roster_day != today:
+            try:
+                await sync_roster(self.runtime, self.client, self.team_id)
+                self.roster_day = today
+            except SlackApiError as error:
+                log.warning("roster refresh failed: %s", error.response.get("error"))
+        _, report = await run_due(self.runtime, self.client, self.team_id)
+        return report

@@ -1,0 +1,223 @@
+"""What scheduled messages are due: a pure function of the database state and now.
+
+The tick, ``huddle nudge`` and ``huddle summary`` all ask the same question here;
+only the sender talks to Slack. Every item carries its ledger key, and the ledger
+rows already present decide whether an item is new, a retry after a definite
+failure, or a send whose outcome must first be checked in Slack (see ``bot.scheduled.sender``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from functools import partial
+from zoneinfo import ZoneInfo
+
+from bot.domain.goals import PATTERN_WEEKS, GoalBook
+from bot.domain.settings import Settings
+from bot.domain.weeks import iso_week, local_date, week_start
+from bot.domain.windows import Window, huddle_window, nudge_window, summary_window, weekly_day
+from bot.messages import Message
+from bot.messages import weekly as messages
+from bot.messages.weekly import RepLine
+from bot.team.state import Member, TeamState, is_away, rep_lines, week_of
+from storage.ledger import (
+    CLAIMED,
+    DIGEST,
+    FAILED,
+    HUDDLE,
+    NUDGE,
+    SENT,
+    SUMMARY,
+    UNKNOWN,
+    LedgerKey,
+    LedgerRow,
+)
+
+CLAIM_LEASE = timedelta(minutes=5)
+"""A claim older than this belongs to a process that died mid-send."""
+MAX_ATTEMPTS = 5
+EARLIEST_CLOCK = ZoneInfo("Etc/GMT-14")
+"""UTC+14, the first clock on Earth to reach any time: no rep's nudge opens before it."""
+
+
+@dataclass(frozen=True)
+class Force:
+    """Run these jobs for ``week`` now, whatever the clock says (the CLI's manual run).
+    The ledger still rules: nothing already sent goes out again."""
+
+    kinds: frozenset[str]
+    week: date
+
+
+@dataclass(frozen=True)
+class Send:
+    key: LedgerKey
+    to: str
+    """A channel ID, or a user ID for a direct message."""
+    message: Message
+    previous: LedgerRow | None = None
+    """The ledger row to take over, or None for a first attempt."""
+    parent: LedgerKey | None = None
+    """For a continuation part: post in the thread of this message."""
+
+    @property
+    def verify_first(self) -> bool:
+        """The last attempt may have reached Slack: look before sending again."""
+        return self.previous is not None and self.previous.state in (UNKNOWN, CLAIMED)
+
+
+@dataclass
+class Plan:
+    sends: list[Send] = field(default_factory=list)
+    skipped: list[tuple[LedgerKey, str]] = field(default_factory=list)
+    """Items that were due but not planned, and why (already sent, being sent…)."""
+
+
+def weeks_to_load(now: datetime, settings: Settings) -> tuple[date, date]:
+    """First and last Monday whose data a plan at ``now`` needs: this week (the board),
+    a week whose nudge can be open on any rep's clock or whose summary is due, and the
+    weeks before a due digest (patterns). On a Thursday evening that is one week of a
+    company's check-ins instead of six."""
+    this_week = week_start(local_date(now, settings.timezone))
+    weeks = [this_week]
+    for week in (this_week - timedelta(weeks=1), this_week, this_week + timedelta(weeks=1)):
+        summary = summary_window(week, settings)
+        if summary.contains(now):
+            weeks += [week - timedelta(weeks=i) for i in range(PATTERN_WEEKS)]
+        elif nudge_window(week, EARLIEST_CLOCK, settings).start <= now < summary.start:
+            weeks.append(week)
+    return min(weeks), max(weeks)
+
+
+@dataclass(frozen=True)
+class _Offer:
+    """A message that is due, built only if the ledger does not already account for it:
+    every tick re-plans, and most of what is due was sent on an earlier one."""
+
+    key: LedgerKey
+    to: str
+    build: Callable[[], Message]
+    parent: LedgerKey | None = None
+
+
+def _parts(kind: str, to: str, period: str, parts: Sequence[Message]) -> list[_Offer]:
+    """One ledger row per message; parts after the first go in the first one's thread."""
+    first = LedgerKey(kind, to, period)
+    offers = [_Offer(first, to, _built(parts[0]))]
+    offers += [
+        _Offer(LedgerKey(kind, f"{to}#{i}", period), to, _built(part), parent=first)
+        for i, part in enumerate(parts[1:], start=2)
+    ]
+    return offers
+
+
+def _built(message: Message) -> Callable[[], Message]:
+    return lambda: message
+
+
+def _skipped_because(row: LedgerRow | None, now: datetime) -> str | None:
+    """Why a due message is not sent now, or None: send it (taking ``row`` over if any)."""
+    if row is None:
+        return None
+    if row.state == SENT:
+        return "already sent"
+    if row.attempts >= MAX_ATTEMPTS:
+        return f"gave up after {row.attempts} attempts"
+    if row.state in (FAILED, UNKNOWN) or (
+        row.state == CLAIMED and now - row.claimed_at > CLAIM_LEASE
+    ):
+        return None
+    return "being sent by another run"
+
+
+def _due(window: Window | None, now: datetime, kind: str, week: date, force: Force | None) -> bool:
+    if force is not None and kind in force.kinds:
+        return week == force.week
+    return window is not None and window.contains(now)
+
+
+def plan(now: datetime, settings: Settings, state: TeamState, force: Force | None = None) -> Plan:
+    """Everything due at ``now`` that the ledger does not already account for."""
+    result = Plan()
+    channel = settings.channel
+    this_week = week_start(local_date(now, settings.timezone))
+    offers: list[_Offer] = []
+    goals = GoalBook(state.weeks.goal_rows)
+    computed: dict[date, list[RepLine]] = {}
+
+    def lines(week: date) -> list[RepLine]:
+        """Every rep's line for ``week``, worked out once however many posts show it."""
+        if week not in computed:
+            computed[week] = rep_lines(state, goals, state.reps, week)
+        return computed[week]
+
+    today = local_date(now, settings.timezone)
+    if force is None and _due(huddle_window(today, settings), now, HUDDLE, this_week, None):
+        key = LedgerKey(HUDDLE, channel, today.isoformat())
+        offers.append(_Offer(key, channel, lambda: messages.board(today, lines(this_week))))
+
+    weeks = (
+        [force.week]
+        if force is not None
+        else [this_week - timedelta(weeks=1), this_week, this_week + timedelta(weeks=1)]
+    )
+    for week in weeks:
+        period = iso_week(week)
+        summary_label = f"{weekly_day(week, settings.summary_at):%A}'s summary"
+        windows = _nudge_windows(state.reps, week, settings)
+        due = {zone for zone, window in windows.items() if _due(window, now, NUDGE, week, force)}
+        if due:  # only then are the week's lines worth working out
+            for rep, line in zip(state.reps, lines(week), strict=True):
+                if rep.timezone in due and _needs_nudge(state, rep, line, windows[rep.timezone]):
+                    nudge = partial(messages.nudge, line, summary_label)
+                    offers.append(_Offer(LedgerKey(NUDGE, rep.user_id, period), rep.user_id, nudge))
+        window = summary_window(week, settings)
+        if _due(window, now, SUMMARY, week, force):
+            offers += _parts(SUMMARY, channel, period, messages.summary(week, lines(week)))
+        if _due(window, now, DIGEST, week, force):
+            missed = [line for line in lines(week) if line.week.has_goals and line.week.short]
+            digest = messages.digest(week, missed, _pattern_counts(state, goals, missed, week))
+            for manager in state.managers:
+                offers += _parts(DIGEST, manager, period, digest)
+
+    for offer in offers:
+        row = state.ledger.get(offer.key)
+        reason = _skipped_because(row, now)
+        if reason is None:
+            result.sends.append(Send(offer.key, offer.to, offer.build(), row, offer.parent))
+        else:
+            result.skipped.append((offer.key, reason))
+    return result
+
+
+def _needs_nudge(state: TeamState, rep: Member, line: RepLine, window: Window) -> bool:
+    """Short of a goal, and not away on the day of the nudge (their own calendar)."""
+    nudge_day = local_date(window.start, rep.timezone)
+    return bool(line.week.short) and not is_away(state, rep.user_id, nudge_day)
+
+
+def _nudge_windows(
+    reps: Iterable[Member], week: date, settings: Settings
+) -> dict[ZoneInfo, Window]:
+    """Each timezone's nudge window, worked out once: a team has many reps, few zones."""
+    return {zone: nudge_window(week, zone, settings) for zone in {rep.timezone for rep in reps}}
+
+
+def _pattern_counts(
+    state: TeamState, goals: GoalBook, missed: Iterable[RepLine], week: date
+) -> dict[str, int]:
+    """Per rep who missed this week: in how many of the last four weeks (this one
+    included) a goal was missed. Only the digest asks, and only about them."""
+    counts: dict[str, int] = {}
+    since = {rep.user_id: rep.since for rep in state.reps}
+    for line in missed:
+        starts = [week - timedelta(weeks=i) for i in range(PATTERN_WEEKS)]
+        weeks = [
+            week_of(state, goals, line.user_id, start)
+            for start in starts
+            if start >= since[line.user_id]
+        ]
+        counts[line.user_id] = sum(1 for w in weeks if w.has_goals and w.short)
+    return counts

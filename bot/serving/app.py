@@ -1,0 +1,40 @@
+"""The Bolt app: one factory for HTTP mode and Socket Mode."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+
+from bot.live.updates import LiveUpdates
+from bot.runtime.slack_client import web_client
+from bot.serving import gate
+from bot.serving.event_dedupe import once_per_event
+from commands import admin, checkin, events, home, progress
+
+log = logging.getLogger(__name__)
+
+
+def create_app(live: LiveUpdates) -> AsyncApp:
+    runtime = live.runtime
+    app = AsyncApp(
+        client=web_client(runtime),
+        signing_secret=runtime.settings.signing_secret or "",
+        logger=logging.getLogger("bolt"),
+    )
+    gate.register(app)
+    app.use(once_per_event(runtime))
+    for module in (checkin, progress, events, home, admin):
+        module.register(app, live)
+
+    @app.error
+    async def on_error(error: Exception, body: dict[str, Any]) -> None:
+        log.error(
+            "unhandled %s in a %s request",
+            type(error).__name__,
+            body.get("type") or body.get("command"),
+            exc_info=error,
+        )
+
+    return app

@@ -1,0 +1,218 @@
+"""The ``huddle`` command line."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import sys
+from collections.abc import Sequence
+from datetime import datetime
+
+from bot.domain.settings import ConfigError, Settings, load_settings
+from bot.domain.weeks import system_clock
+from bot.runtime import logs
+from bot.scheduled.planner import Plan
+from bot.scheduled.sender import Report
+from bot.serving.environment import read_environment
+from storage.ledger import DIGEST, NUDGE, SUMMARY
+
+CONNECT_HELP = """\
+No Slack credentials found (SLACK_BOT_TOKEN is not set), so that was the demo.
+To connect a real workspace:
+  1. Create a Slack app from manifest.yml at https://api.slack.com/apps (From a manifest).
+  2. Install it to your workspace and copy .env.example to .env.
+  3. Fill in SLACK_BOT_TOKEN, HUDDLE_CHANNEL and either SLACK_APP_TOKEN (Socket Mode,
+     easiest) or SLACK_SIGNING_SECRET (HTTP mode, request URL .../slack/events).
+  4. make run
+"""
+
+
+def _settings(environ: dict[str, str]) -> Settings:
+    try:
+        return load_settings(environ)
+    except ConfigError as error:
+        print(f"huddle: {error}", file=sys.stderr)
+        raise SystemExit(2) from None
+
+
+def _run(environ: dict[str, str]) -> int:
+    from bot.serving.demo import run_demo
+    from bot.serving.server import serve_forever
+
+    if not environ.get("SLACK_BOT_TOKEN", "").strip():
+        exit_code = asyncio.run(run_demo())
+        print(CONNECT_HELP)
+        return exit_code
+    settings = _settings(environ)
+    logs.configure(settings.secrets)
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(serve_forever(settings, system_clock))
+    return 0
+
+
+def _db_upgrade(environ: dict[str, str]) -> int:
+    from storage.engine import create_engine
+    from storage.migrate import upgrade
+
+    url = environ.get("DATABASE_URL", "").strip() or _settings(environ).database_url
+
+    async def migrate() -> None:
+        engine = create_engine(_settings({**environ, "DATABASE_URL": url}).database_url)
+        try:
+            await upgrade(engine)
+        finally:
+            await engine.dispose()
+
+    asyncio.run(migrate())
+    print("Database schema is up to date.")
+    return 0
+
+
+def _job(
+    environ: dict[str, str], kinds: frozenset[str], week_text: str | None, dry_run: bool
+) -> int:
+    """Run a scheduled job now, through the same planner, sender and ledger as the tick."""
+    from bot.domain.weeks import parse_iso_week, week_start
+    from bot.scheduled.jobs import run_due
+    from bot.scheduled.planner import Force
+    from bot.serving.server import prepare
+
+    settings = _settings(environ)
+    logs.configure(settings.secrets, level=logging.WARNING)
+    try:
+        week = parse_iso_week(week_text) if week_text else None
+    except ValueError as error:
+        print(f"huddle: {error}", file=sys.stderr)
+        return 2
+
+    async def run() -> int:
+        huddle = await prepare(settings, system_clock)
+        try:
+            force = Force(kinds, week or week_start(huddle.runtime.today()))
+            due, report = await run_due(
+                huddle.runtime, huddle.app.client, huddle.team_id, force=force, dry_run=dry_run
+            )
+        finally:
+            await huddle.close()
+        print(describe(due, report, dry_run=dry_run))
+        return 1 if report.failed or report.unknown else 0
+
+    return asyncio.run(run())
+
+
+def describe(due: Plan, report: Report, *, dry_run: bool) -> str:
+    """What a manual run did, or would do, in words a manager can act on."""
+    lines = []
+    if dry_run:
+        lines += [f"would send {send.key}" for send in due.sends]
+    else:
+        lines += [f"sent {key}" for key in report.sent]
+        lines += [
+            f"already in Slack, recorded as sent: {key}" for key in report.found_already_posted
+        ]
+        lines += [f"FAILED {key}: {reason}" for key, reason in report.failed]
+        lines += [f"UNKNOWN (will be checked on the next run) {key}" for key in report.unknown]
+        lines += [f"skipped {key}: another run claimed it" for key in report.lost_race]
+    lines += [f"not sent again {key}: {reason}" for key, reason in due.skipped]
+    if not due.sends and not due.skipped:
+        lines.append("Nothing is due: nobody needs this message for that week.")
+    return "\n".join(lines)
+
+
+def _export(environ: dict[str, str], since_text: str | None) -> int:
+    """The check-ins CSV (the same file ``/huddle export`` sends) on stdout."""
+    from slack_sdk.errors import SlackApiError
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from bot.messages.checkins_csv import checkins_csv
+    from bot.runtime import Runtime
+    from bot.runtime.slack_client import web_client
+    from storage.export import checkins_since
+
+    settings = _settings(environ)
+    logs.configure(settings.secrets, level=logging.WARNING)
+    try:
+        since = datetime.strptime(since_text, "%Y-%m-%d").date() if since_text else None
+    except ValueError:
+        print(f"huddle: --since {since_text!r} is not a day; use YYYY-MM-DD", file=sys.stderr)
+        return 2
+
+    async def run() -> int:
+        runtime = Runtime.create(settings, system_clock)
+        try:
+            team_id = (await web_client(runtime).auth_test())["team_id"]
+            async with runtime.sessions() as session:
+                rows = await checkins_since(session, team_id, since)
+        except SlackApiError as error:
+            reason = error.response.get("error")
+            print(f"huddle: Slack refused auth.test ({reason})", file=sys.stderr)
+            return 1
+        except SQLAlchemyError as error:
+            print(f"huddle: the database can't be read ({type(error).__name__})", file=sys.stderr)
+            return 1
+        finally:
+            await runtime.close()
+        sys.stdout.write(checkins_csv(rows))
+        return 0
+
+    return asyncio.run(run())
+
+
+def _demo(_environ: dict[str, str]) -> int:
+    from bot.serving.demo import run_demo
+
+    return asyncio.run(run_demo())
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(
+        prog="huddle", description="Huddle: weekly sales activity accountability in Slack."
+    )
+    commands = root.add_subparsers(dest="command", required=True)
+    commands.add_parser(
+        "run", help="serve Slack (HTTP or Socket Mode); the demo when no credentials are set"
+    )
+    commands.add_parser("demo", help="run a scripted demo against the local Slack stand-in")
+    nudge = commands.add_parser("nudge", help="send this week's Thursday nudges now (never twice)")
+    nudge.add_argument(
+        "--dry-run", action="store_true", help="list who would be nudged; send nothing"
+    )
+    summary = commands.add_parser(
+        "summary", help="post the week's summary and manager digests now (never twice)"
+    )
+    summary.add_argument(
+        "--week", metavar="YYYY-Www", help="the week to summarise (default: this week)"
+    )
+    summary.add_argument(
+        "--dry-run", action="store_true", help="show what would be posted; send nothing"
+    )
+    export = commands.add_parser(
+        "export", help="write the check-ins as CSV to stdout (columns: see the README)"
+    )
+    export.add_argument(
+        "--since", metavar="YYYY-MM-DD", help="only check-ins for this day or later (default: all)"
+    )
+    db = commands.add_parser("db", help="database maintenance")
+    db.add_argument(
+        "action", choices=["upgrade"], help="upgrade: migrate the schema to the latest version"
+    )
+    return root
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    environ = read_environment()
+    if args.command == "nudge":
+        return _job(environ, frozenset({NUDGE}), None, args.dry_run)
+    if args.command == "summary":
+        return _job(environ, frozenset({SUMMARY, DIGEST}), args.week, args.dry_run)
+    if args.command == "export":
+        return _export(environ, args.since)
+    handlers = {"run": _run, "demo": _demo, "db": _db_upgrade}
+    return handlers[args.command](environ)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,143 @@
+"""Start-up and serving: migrate, identify the workspace, load the roster, then
+serve HTTP (``POST /slack/events``, ``GET /healthz``) or Socket Mode."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+from aiohttp import web
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.domain.settings import Settings
+from bot.domain.weeks import Clock
+from bot.live.updates import LiveUpdates
+from bot.runtime import Runtime
+from bot.runtime.batching import PACED
+from bot.runtime.slack_client import keep_connections
+from bot.scheduled import tick as scheduling
+from bot.scheduled.jobs import Ticker
+from bot.serving import gate
+from bot.serving.app import create_app
+from bot.team.roster import sync_roster
+from storage.migrate import upgrade
+
+log = logging.getLogger(__name__)
+SHUTDOWN_DRAIN_SECONDS = 5.0
+HEALTH_TIMEOUT_SECONDS = 2.0
+
+
+BOLT_BACKGROUND = "run_ack_function_asynchronously"
+"""Bolt runs every listener in a task of this name, which outlives Slack's answer."""
+
+
+async def drain(timeout: float = 10.0) -> None:  # noqa: ASYNC109 - one deadline for all
+    """Wait for the work handlers do after acknowledging (announcements, the board, the
+    App Home): Bolt's listener tasks and the paced tasks they start. Run before the
+    database closes, so none of it is cut off half-way (and by tests, to look at its
+    outcome, or its absence)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while loop.time() < deadline:
+        pending = [
+            task
+            for task in asyncio.all_tasks()
+            if not task.done()
+            and (
+                BOLT_BACKGROUND in getattr(task.get_coro(), "__qualname__", "")
+                or task.get_name().startswith(PACED)
+            )
+        ]
+        if not pending:
+            return
+        await asyncio.wait(pending, timeout=deadline - loop.time())
+
+
+@dataclass
+class Huddle:
+    runtime: Runtime
+    live: LiveUpdates
+    app: AsyncApp
+    team_id: str
+
+    async def close(self) -> None:
+        await self.live.close()
+        await self.runtime.close()
+
+
+async def prepare(settings: Settings, clock: Clock) -> Huddle:
+    runtime = Runtime.create(settings, clock)
+    await upgrade(runtime.engine)
+    live = LiveUpdates.create(runtime)
+    app = create_app(live)
+    keep_connections(app.client, runtime)
+    identity = await app.client.auth_test()
+    team_id = identity["team_id"]
+    await runtime.activities(team_id)
+    try:
+        reps = await sync_roster(runtime, app.client, team_id)
+        log.info("roster loaded: %d reps in %s", reps, settings.channel)
+    except SlackApiError as error:
+        log.warning(
+            "roster not loaded (%s); it will be on the next refresh", error.response.get("error")
+        )
+    return Huddle(runtime, live, app, team_id)
+
+
+def web_application(huddle: Huddle) -> web.Application:
+    application = web.Application()
+    application.router.add_post(
+        "/slack/events", gate.slack_events(huddle.app, huddle.runtime.settings.signing_secret or "")
+    )
+
+    async def healthz(_request: web.Request) -> web.Response:
+        try:
+            async with asyncio.timeout(HEALTH_TIMEOUT_SECONDS):
+                async with huddle.runtime.engine.connect() as connection:
+                    await connection.execute(text("SELECT 1"))
+        except (SQLAlchemyError, OSError, TimeoutError) as error:
+            return web.json_response({"ok": False, "database": type(error).__name__}, status=503)
+        return web.json_response({"ok": True})
+
+    application.router.add_get("/healthz", healthz)
+    return application
+
+
+@asynccontextmanager
+async def serving_http(huddle: Huddle, host: str, port: int) -> AsyncIterator[str]:
+    """Serve until the block exits; yields the base URL (``port=0`` picks a free port)."""
+    runner = web.AppRunner(web_application(huddle), access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, host, port)
+    await site.start()
+    bound = runner.addresses[0][1]
+    try:
+        yield f"http://{host}:{bound}"
+    finally:
+        await runner.cleanup()
+
+
+async def serve_forever(settings: Settings, clock: Clock) -> None:
+    huddle = await prepare(settings, clock)
+    ticker = Ticker(huddle.runtime, huddle.app.client, huddle.team_id, huddle.runtime.today())
+    scheduler = scheduling.start(ticker)
+    try:
+        if settings.app_token:
+            handler = AsyncSocketModeHandler(huddle.app, settings.app_token)
+            log.info("Huddle is running in Socket Mode")
+            await handler.start_async()  # type: ignore[no-untyped-call]
+        else:
+            async with serving_http(huddle, "0.0.0.0", settings.port) as url:
+                log.info("Huddle is listening on %s/slack/events", url)
+                await asyncio.Event().wait()
+    finally:
+        scheduler.shutdown(wait=False)
+        await drain(SHUTDOWN_DRAIN_SECONDS)
+        await huddle.close()

@@ -1,0 +1,134 @@
+"""Who is on the team: the human, active members of the huddle channel.
+
+The roster follows the channel. It is loaded at start-up (and refreshed by the
+scheduler), then kept current from ``member_joined_channel`` / ``member_left_channel``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from datetime import datetime
+from typing import Any
+
+import aiohttp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.runtime import Runtime
+from storage import queries
+from storage.models import Person
+
+log = logging.getLogger(__name__)
+PAGE = 200
+NEWCOMER_LOOKUP_SECONDS = 1.0
+"""A newcomer's profile is fetched before the reply; Slack wants that within 3 s."""
+
+
+def person_from_slack(
+    team_id: str, user: dict[str, Any], *, in_channel: bool, now: datetime
+) -> Person:
+    profile = user.get("profile") or {}
+    name = (
+        profile.get("display_name")
+        or profile.get("real_name")
+        or user.get("real_name")
+        or user.get("name")
+        or user["id"]
+    )
+    return Person(
+        team_id=team_id,
+        user_id=user["id"],
+        display_name=name,
+        timezone=user.get("tz"),
+        is_manager=False,
+        is_bot=bool(user.get("is_bot")) or user["id"] == "USLACKBOT",
+        is_deleted=bool(user.get("deleted")),
+        in_channel=in_channel,
+        first_seen=now,
+        updated_at=now,
+    )
+
+
+async def known_person(
+    runtime: Runtime, client: AsyncWebClient, team_id: str, user_id: str, fallback_name: str
+) -> Person:
+    """The stored person, or what Slack says about a newcomer (stored for next time).
+
+    A newcomer is not on the roster: the start-up sync and the join events already
+    recorded everyone in the channel. If Slack cannot be asked, the check-in still
+    goes ahead under the name from the request and the team's timezone.
+    """
+    person = await runtime.person(team_id, user_id)
+    if person is not None:
+        return person
+    now = runtime.now()
+    try:
+        async with asyncio.timeout(NEWCOMER_LOOKUP_SECONDS):
+            user = (await client.users_info(user=user_id))["user"]
+        person = person_from_slack(team_id, user, in_channel=False, now=now)
+    except (SlackApiError, aiohttp.ClientError, TimeoutError) as error:
+        log.warning("users.info for %s failed: %r", user_id, error)
+        person = Person(
+            team_id=team_id,
+            user_id=user_id,
+            display_name=fallback_name or user_id,
+            timezone=None,
+            is_manager=False,
+            is_bot=False,
+            is_deleted=False,
+            in_channel=False,
+            first_seen=now,
+            updated_at=now,
+        )
+    async with runtime.sessions.begin() as session:
+        await queries.save_person(session, person)
+    return person
+
+
+async def _pages(call: Any, key: str, **kwargs: Any) -> AsyncIterator[dict[str, Any]]:
+    cursor = None
+    while True:
+        response = await call(limit=PAGE, cursor=cursor, **kwargs)
+        for item in response[key]:
+            yield item
+        cursor = (response.get("response_metadata") or {}).get("next_cursor")
+        if not cursor:
+            return
+
+
+async def sync_roster(runtime: Runtime, client: AsyncWebClient, team_id: str) -> int:
+    """Reload the channel's members and everyone's profile; returns the rep count."""
+    channel = runtime.settings.channel
+    members = {m async for m in _pages(client.conversations_members, "members", channel=channel)}
+    now = runtime.now()
+    people = [
+        person_from_slack(team_id, user, in_channel=user["id"] in members, now=now)
+        async for user in _pages(client.users_list, "members")
+    ]
+    async with runtime.sessions.begin() as session:
+        await queries.save_people(session, people)
+    managers = runtime.settings.managers
+    return sum(1 for p in people if p.in_channel and is_rep(p, managers))
+
+
+def is_manager(runtime: Runtime, person: Person) -> bool:
+    """SPEC: listed in ``HUDDLE_MANAGERS``, or made a manager with ``/huddle manager add``."""
+    return person.user_id in runtime.settings.managers or person.is_manager
+
+
+def is_rep(person: Person, managers: frozenset[str]) -> bool:
+    """SPEC: a human, active member of the channel who is not a manager."""
+    return (
+        person.in_channel
+        and not person.is_bot
+        and not person.is_deleted
+        and not person.is_manager
+        and person.user_id not in managers
+    )
+
+
+async def set_membership(runtime: Runtime, team_id: str, user_id: str, joined: bool) -> None:
+    async with runtime.sessions.begin() as session:
+        await queries.set_flags(session, team_id, user_id, runtime.now(), in_channel=joined)

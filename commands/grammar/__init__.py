@@ -1,0 +1,1 @@
+"""The pure parsers behind the commands and the modal: no I/O, no clock."""

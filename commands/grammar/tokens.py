@@ -1,0 +1,25 @@
+"""The tokens every grammar shares: counts, dates, mentions, and how a bad token is
+repeated back to the person who typed it."""
+
+from __future__ import annotations
+
+import re
+
+DIGITS = re.compile(r"[0-9]+")
+"""A count is ASCII digits only: ``int()`` would also accept ``٣`` or ``1_0``."""
+NUMBER_LIKE = re.compile(r"[+\-−]?\d+(?:[.,]\d*)*")
+"""Anything a person might type meaning a number: signs, decimals, thousands, non-ASCII
+digits. ``3M`` or ``2x`` do not match, so they read as a note (``/logmeeting 3M renewal``)."""
+ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
+"""A person as Slack escapes them in command text: ``<@U123|alice>`` or ``<@U123>``."""
+MAX_ECHO = 40
+
+
+def days(n: int) -> str:
+    return f"{n} day" if n == 1 else f"{n} days"
+
+
+def echo(token: str) -> str:
+    """The text as typed, shortened if it is too long to be worth repeating."""
+    return token if len(token) <= MAX_ECHO else token[: MAX_ECHO - 1] + "…"

@@ -1,0 +1,37 @@
+"""Who Huddle knows by name, and who was made a manager by command.
+
+Like every storage module, functions take an open session and leave committing to
+the caller."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Person
+
+
+async def stored_managers(session: AsyncSession, team_id: str) -> list[str]:
+    """Users made managers by command (``HUDDLE_MANAGERS`` is not stored)."""
+    rows = await session.scalars(
+        select(Person.user_id)
+        .where(Person.team_id == team_id, Person.is_manager.is_(True))
+        .order_by(Person.user_id)
+    )
+    return list(rows)
+
+
+async def display_names(
+    session: AsyncSession, team_id: str, user_ids: Collection[str]
+) -> dict[str, str]:
+    """Display names of those users Huddle knows; unknown ones are left out."""
+    if not user_ids:
+        return {}
+    rows = await session.execute(
+        select(Person.user_id, Person.display_name).where(
+            Person.team_id == team_id, Person.user_id.in_(user_ids)
+        )
+    )
+    return {user_id: name for user_id, name in rows}
