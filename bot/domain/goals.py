@@ -20,6 +20,10 @@ TEAM_DEFAULT = ""
 """The ``user_id`` of a team-wide goal row (an empty string rather than NULL, so the
 unique key (team, activity, user) also holds for team goals on every database); any
 other value is one rep's own goal."""
+HIT, MISSED, NO_GOAL = "hit", "missed", "no goal"
+"""A judged week's verdict. A week whose goals are all 0 (away every workday) asks
+nothing of the rep, so it is :data:`NO_GOAL`, like a week with no goal set: one rule,
+shown the same way in ``/progress``, the App Home, the summary and the digest."""
 PATTERN_WEEKS, PATTERN_MISSES = 4, 3
 """A pattern: missed in ``PATTERN_MISSES`` or more of the last ``PATTERN_WEEKS`` judged
 weeks."""
@@ -38,6 +42,11 @@ class ActivityProgress:
     activity: Activity
     done: int
     goal: int | None
+
+    @property
+    def asks(self) -> bool:
+        """A goal above 0: a prorated goal of 0 (away all week) asks nothing."""
+        return self.goal is not None and self.goal > 0
 
     @property
     def left(self) -> int:
@@ -59,11 +68,18 @@ class RepWeek:
 
     @property
     def has_goals(self) -> bool:
-        return any(p.goal is not None for p in self.progress)
+        return any(p.asks for p in self.progress)
 
     @property
     def short(self) -> tuple[ActivityProgress, ...]:
+        """The goals not met yet (a goal of 0 is always met)."""
         return tuple(p for p in self.progress if not p.met)
+
+    @property
+    def verdict(self) -> str:
+        if not self.has_goals:
+            return NO_GOAL
+        return MISSED if self.short else HIT
 
     @property
     def share_met(self) -> float:

@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from bot.domain.goals import HIT as WEEK_HIT
+from bot.domain.goals import MISSED as WEEK_MISSED
 from bot.domain.goals import RepWeek
 from bot.domain.weeks import WORKDAYS
 from bot.messages import Block, Message
@@ -59,9 +61,7 @@ def mark(week: RepWeek, started: date) -> str:
     none set), or nothing (:data:`NOT_STARTED`) before the rep joined."""
     if week.week + timedelta(days=6) < started:
         return NOT_STARTED
-    if not any(p.goal for p in week.progress):
-        return NO_GOAL
-    return MISSED if week.short else HIT
+    return {WEEK_HIT: HIT, WEEK_MISSED: MISSED}.get(week.verdict, NO_GOAL)
 
 
 def streak(weeks: Sequence[RepWeek], started: date) -> int:

@@ -5,16 +5,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import timedelta
 
-from bot.domain.goals import RepWeek
+from bot.domain.goals import HIT, MISSED, RepWeek
 from bot.domain.weeks import iso_week
 from bot.messages import Message
 from bot.messages.text import bar, escape, progress_phrase
 
+_VERDICTS = {HIT: "✅ hit", MISSED: "❌ missed"}
+
 
 def verdict(week: RepWeek) -> str:
-    if not week.has_goals:
-        return "no goal"
-    return "✅ hit" if not week.short else "❌ missed"
+    """The week's verdict with the mark every surface uses (➖ away or no goal)."""
+    return _VERDICTS.get(week.verdict, "➖ no goal")
 
 
 def rep_progress(name: str, current: RepWeek, history: Sequence[RepWeek]) -> Message:

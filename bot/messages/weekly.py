@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.domain.activities import BUILT_IN, Activity
-from bot.domain.goals import PATTERN_MISSES, PATTERN_WEEKS, ActivityProgress, RepWeek
+from bot.domain.goals import PATTERN_MISSES, PATTERN_WEEKS, RepWeek
 from bot.domain.weeks import WORKDAYS, week_start
 from bot.messages import Block, Message
 from bot.messages.blocks import MAX_BLOCKS, context, header, section, sections
@@ -77,19 +77,6 @@ def nudge_activity(action_id: str) -> str | None:
 
 def _day(day: date) -> str:
     return day.strftime("%a %-d %b")
-
-
-def _has_goal(p: ActivityProgress) -> bool:
-    """A goal of 0 (away the whole week) asks nothing, so it reads as no goal."""
-    return p.goal is not None and p.goal > 0
-
-
-def _goaled(week: RepWeek) -> bool:
-    return any(_has_goal(p) for p in week.progress)
-
-
-def _missed(week: RepWeek) -> tuple[ActivityProgress, ...]:
-    return tuple(p for p in week.progress if _has_goal(p) and p.left > 0)
 
 
 def _days(n: int) -> str:
@@ -176,7 +163,7 @@ def _split(
 def _board_line(line: RepLine) -> str:
     parts: list[str] = []
     for p in line.week.progress:
-        if _has_goal(p):
+        if p.asks:
             assert p.goal is not None
             tally = f"{p.done}/{p.goal} {p.activity.plural}"
             parts.append(f"{tally} ✅" if p.met else f"{tally} {_mini_bar(p.done, p.goal)}")
@@ -227,8 +214,8 @@ def board(day: date, lines: Sequence[RepLine], *, in_channel: bool = True) -> Me
             )
         )
 
-    with_goals = [line for line in reps if _goaled(line.week)]
-    at_goal = sum(1 for line in with_goals if not _missed(line.week))
+    with_goals = [line for line in reps if line.week.has_goals]
+    at_goal = sum(1 for line in with_goals if not line.week.short)
     text = f"{title}: {at_goal} of {len(with_goals)} reps with goals are at goal so far."
     return {"text": text, "blocks": [header(title), *body, *([hint] if in_channel else [])]}
 
@@ -254,7 +241,7 @@ def nudge(line: RepLine, summary_label: str) -> Message:
     """Thursday's private DM: exactly what is left per unmet goal, with log buttons."""
     name = line.label
     when = escape(summary_label)
-    short = _missed(line.week)
+    short = line.week.short
     if not short:
         text = f"Hi {name} — you've hit every goal this week. 🎉"
         return {"text": text, "blocks": [section(text)]}
@@ -285,7 +272,7 @@ def _result_parts(week: RepWeek, *, only_missed: bool = False) -> list[str]:
     parts: list[str] = []
     for p in week.progress:
         name = p.activity.plural
-        if _has_goal(p):
+        if p.asks:
             if p.left:
                 parts.append(f"{name} {p.done}/{p.goal} ({p.left} short)")
             elif not only_missed:
@@ -297,10 +284,10 @@ def _result_parts(week: RepWeek, *, only_missed: bool = False) -> list[str]:
 
 def _result_line(line: RepLine) -> str:
     week = line.week
-    if not _goaled(week):
+    if not week.has_goals:
         mark, parts = "➖", _result_parts(week) or ["no goal this week"]
     else:
-        mark = "❌" if _missed(week) else "✅"
+        mark = "❌" if week.short else "✅"
         parts = _result_parts(week)
     return f"{mark} {line.label} — " + " · ".join(parts)
 
@@ -313,7 +300,7 @@ def _totals(lines: Sequence[RepLine]) -> list[str]:
             for p in line.week.progress:
                 if p.activity.key == activity.key:
                     done += p.done
-                    goal += p.goal if _has_goal(p) and p.goal is not None else 0
+                    goal += p.goal if p.asks and p.goal is not None else 0
         label = activity.plural.capitalize()
         if goal:
             rows.append(f"*{label}*: {done}/{goal} · {done * 100 // goal}%")
@@ -327,8 +314,8 @@ def summary(week: date, lines: Sequence[RepLine], *, blocks_per_message: int = 5
     away. The first message is the parent; any others belong in its thread."""
     start = week_start(week)
     title = f"Week of {_day(start)} — results"
-    with_goals = [line for line in lines if _goaled(line.week)]
-    hit = sum(1 for line in with_goals if not _missed(line.week))
+    with_goals = [line for line in lines if line.week.has_goals]
+    hit = sum(1 for line in with_goals if not line.week.short)
     if with_goals:
         headline = f"{hit} of {len(with_goals)} reps hit every goal."
     elif lines:
