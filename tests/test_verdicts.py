@@ -45,3 +45,17 @@ def test_a_week_away_entirely_is_no_goal_in_progress_home_summary_and_digest() -
 
     [dm] = digest(W47, [], {})
     assert "Nobody missed a goal" in visible_text(**dm)
+
+
+def test_summary_sorts_by_share_of_goal_met_and_reps_without_a_goal_go_last() -> None:
+    lines = [
+        RepLine("UAWAY", "Aaron", week(W47, away=AWAY_ALL_W47)),
+        RepLine("UHALF", "Bea", week(W47, meetings=3)),
+        RepLine("UNONE", "Abe", rep_week("UNONE", W47, BUILT_IN, {"call": 4}, [], [])),
+        RepLine("UFULL", "Cy", week(W47, meetings=6)),
+        RepLine("UZERO", "Al", week(W47)),
+    ]
+    [post] = summary(W47, lines)
+    text = visible_text(**post)
+    order = [text.index(name) for name in ("✅ Cy", "❌ Bea", "❌ Al", "➖ Aaron", "➖ Abe")]
+    assert order == sorted(order), text

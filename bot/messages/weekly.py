@@ -310,8 +310,8 @@ def _totals(lines: Sequence[RepLine]) -> list[str]:
 
 
 def summary(week: date, lines: Sequence[RepLine], *, blocks_per_message: int = 50) -> list[Message]:
-    """Friday's channel post: team totals, each rep against goal by share met, who was
-    away. The first message is the parent; any others belong in its thread."""
+    """Friday's channel post: team totals, each rep against goal by share met (reps
+    with no goal that week, or away all of it, last), who was away. The first message is the parent; any others belong in its thread."""
     start = week_start(week)
     title = f"Week of {_day(start)} — results"
     with_goals = [line for line in lines if line.week.has_goals]
@@ -327,7 +327,10 @@ def summary(week: date, lines: Sequence[RepLine], *, blocks_per_message: int = 5
         header(title),
         *sections(["*Team totals*", *_totals(lines), headline] if lines else [headline]),
     ]
-    ranked = sorted(lines, key=lambda line: (-line.week.share_met, *line.sort_name))
+    ranked = sorted(
+        lines,
+        key=lambda line: (not line.week.has_goals, -line.week.share_met, *line.sort_name),
+    )
     body: list[Block] = []
     if ranked:
         body.append({"type": "divider"})
