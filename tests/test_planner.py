@@ -195,3 +195,19 @@ def test_digest_names_patterns() -> None:
     assert digest.to == "UBOSS"
     text = str(digest.message)
     assert "Uhabit" in text and "Uonce" in text
+
+
+def nudged(now: datetime, team: TeamState, config: Settings | None = None) -> set[str]:
+    sends = plan(now, config or settings(), team).sends
+    return {s.key.recipient for s in sends if s.key.kind == NUDGE}
+
+
+def test_a_late_nudge_checks_away_for_the_day_it_goes_out() -> None:
+    """App down on Thursday, back on Friday 08:30: the nudge still goes out before the
+    09:00 summary, but not to a rep away on Friday, and to one away only on Thursday."""
+    weeks = WeeksData()
+    weeks.away["UFRIDAY"] = [(date(2026, 11, 27), date(2026, 11, 27))]
+    weeks.away["UTHURSDAY"] = [(date(2026, 11, 26), date(2026, 11, 26))]
+    team = state([("UFRIDAY", "America/New_York"), ("UTHURSDAY", "America/New_York")], weeks)
+    assert nudged(datetime(2026, 11, 26, 15, 0, tzinfo=NY), team) == {"UFRIDAY"}
+    assert nudged(datetime(2026, 11, 27, 8, 30, tzinfo=NY), team) == {"UTHURSDAY"}

@@ -311,7 +311,8 @@ def _totals(lines: Sequence[RepLine]) -> list[str]:
 
 def summary(week: date, lines: Sequence[RepLine], *, blocks_per_message: int = 50) -> list[Message]:
     """Friday's channel post: team totals, each rep against goal by share met (reps
-    with no goal that week, or away all of it, last), who was away. The first message is the parent; any others belong in its thread."""
+    with no goal that week, or away all of it, last), who was away. The first message
+    is the parent; any others belong in its thread."""
     start = week_start(week)
     title = f"Week of {_day(start)} — results"
     with_goals = [line for line in lines if line.week.has_goals]

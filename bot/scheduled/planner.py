@@ -170,7 +170,7 @@ def plan(now: datetime, settings: Settings, state: TeamState, force: Force | Non
         due = {zone for zone, window in windows.items() if _due(window, now, NUDGE, week, force)}
         if due:  # only then are the week's lines worth working out
             for rep, line in zip(state.reps, lines(week), strict=True):
-                if rep.timezone in due and _needs_nudge(state, rep, line, windows[rep.timezone]):
+                if rep.timezone in due and _needs_nudge(state, rep, line, now):
                     nudge = partial(messages.nudge, line, summary_label)
                     offers.append(_Offer(LedgerKey(NUDGE, rep.user_id, period), rep.user_id, nudge))
         window = summary_window(week, settings)
@@ -192,10 +192,10 @@ def plan(now: datetime, settings: Settings, state: TeamState, force: Force | Non
     return result
 
 
-def _needs_nudge(state: TeamState, rep: Member, line: RepLine, window: Window) -> bool:
-    """Short of a goal, and not away on the day of the nudge (their own calendar)."""
-    nudge_day = local_date(window.start, rep.timezone)
-    return bool(line.week.short) and not is_away(state, rep.user_id, nudge_day)
+def _needs_nudge(state: TeamState, rep: Member, line: RepLine, now: datetime) -> bool:
+    """Short of a goal, and not away on the day the nudge goes out (their own calendar:
+    a nudge sent late, on Friday morning, asks whether they are here on Friday)."""
+    return bool(line.week.short) and not is_away(state, rep.user_id, local_date(now, rep.timezone))
 
 
 def _nudge_windows(
