@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from datetime import time
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -411,7 +412,7 @@ def test_nudge_and_summary_valid() -> None:
 def test_nudge_and_summary_name_one_weekday(name: str, text: str) -> None:
     found = problems(**{name: text})
     assert found[0].startswith(name), found
-    assert "thu 15:00" in found[0]
+    assert f"e.g. '{DEFAULTS[name]}'" in found[0]
 
 
 @pytest.mark.parametrize(
@@ -559,3 +560,37 @@ def test_env_example_lists_every_variable_with_its_default() -> None:
     assert "xoxb-" in text  # the form is documented…
     filled = {k: v or "" for k, v in example.items()} | MINIMAL
     assert load_settings(filled) == load_settings(MINIMAL)  # …and its values are the defaults
+
+
+# --- hints: each problem's example is a value its own variable accepts -------------------
+
+_EXAMPLE = re.compile(r"e\.g\. '([^']+)'")
+
+
+@pytest.mark.parametrize(
+    ("name", "given"),
+    [
+        ("HUDDLE_SUMMARY_AT", "fri"),
+        ("HUDDLE_SUMMARY_AT", "fri 9am"),
+        ("HUDDLE_SUMMARY_AT", "mon-fri 09:00"),
+        ("HUDDLE_SUMMARY_AT", "off"),
+        ("HUDDLE_NUDGE_AT", "thu 25:00"),
+        ("HUDDLE_NUDGE_AT", "thu"),
+        ("HUDDLE_NUDGE_AT", "weekdays 15:00"),
+        ("HUDDLE_HUDDLE_AT", "mon-thu 9"),
+    ],
+)
+def test_each_schedule_problem_hints_at_a_value_its_own_variable_accepts(
+    name: str, given: str
+) -> None:
+    message = only_problem(name, **{name: given})
+    examples = _EXAMPLE.findall(message)
+    assert examples, message
+    for example in examples:
+        assert load(**{name: example}), (name, example)
+
+
+@pytest.mark.parametrize("given", ["Factory", "localtime", "posixrules", "CET", "EST5EDT"])
+def test_timezone_must_be_a_named_geographic_zone(given: str) -> None:
+    message = only_problem("HUDDLE_TIMEZONE", HUDDLE_TIMEZONE=given)
+    assert "Europe/Berlin" in message

@@ -13,11 +13,14 @@ Decisions where the SPEC leaves room:
 
 * Values are stripped; an empty value counts as unset (so the default applies), except
   ``HUDDLE_GOALS=`` and ``HUDDLE_MANAGERS=``, whose empty value means "none".
-* ``HUDDLE_TIMEZONE`` takes any IANA name the zone database knows *except* the names
-  that are fixed UTC offsets (``Etc/GMT+5``, ``GMT-3``, ``EST``, ``MST``, ``HST``): the
+* ``HUDDLE_TIMEZONE`` takes a named geographic IANA zone (``Area/Location``, see
+  ``_GEOGRAPHIC_AREAS``) the zone database knows, or ``UTC``. Fixed UTC offsets
+  (``Etc/GMT+5``, ``GMT-3``, ``EST``, ``MST``, ``HST``) are refused with a hint: the
   schedule is wall-clock time and must follow daylight saving, and ``Etc/GMT+5`` even
-  means UTC-5. ``UTC`` (and its synonyms) is allowed because it is the default and has no
-  daylight saving to miss. Lower-case spellings (``europe/berlin``) are not guessed.
+  means UTC-5; so are ``Factory``, ``localtime``, ``posixrules`` and the rule names
+  (``CET``, ``EST5EDT``), which are no place's clock. ``UTC`` is allowed because it is
+  the default and has no daylight saving to miss. Lower-case spellings
+  (``europe/berlin``) are not guessed.
 * Schedules: see ``Schedule.parse``. A range may wrap around the week (``fri-mon`` is
   Fri, Sat, Sun, Mon). The nudge and the summary each name exactly one weekday and the
   nudge must come strictly before the summary in the Monday-to-Sunday week (day, then
@@ -87,6 +90,16 @@ _CHANNEL_RE = re.compile(r"[CG][A-Z0-9]+")
 _USER_RE = re.compile(r"[UW][A-Z0-9]+")
 _DIGITS_RE = re.compile(r"[0-9]+")
 _FIXED_OFFSET_ZONE_RE = re.compile(r"(Etc/)?GMT[+-]0*[1-9][0-9]*")
+_GEOGRAPHIC_AREAS = frozenset(
+    {
+        "Africa", "America", "Antarctica", "Arctic", "Asia", "Atlantic", "Australia",
+        "Europe", "Indian", "Pacific", "Brazil", "Canada", "Chile", "Mexico", "US",
+    }
+)  # fmt: skip
+"""The first part of a geographic IANA name (``Europe/Berlin``; ``US/Eastern`` and the
+other old regional links too). Names outside them (``Factory``, ``localtime``,
+``posixrules``, ``CET``, ``EST5EDT``) are not a place whose clock a team lives by."""
+_UTC_NAMES = frozenset({"UTC", "Etc/UTC"})
 _FIXED_OFFSET_ZONES = {
     "EST": "America/New_York",
     "MST": "America/Denver or America/Phoenix",
@@ -124,25 +137,24 @@ class Schedule:
             raise ValueError("a schedule's time is wall-clock time: it must be naive")
 
     @classmethod
-    def parse(cls, text: str) -> Schedule:
+    def parse(cls, text: str, form: str = _SCHEDULE_FORM) -> Schedule:
         """Parse ``DAYS HH:MM``; raise ``ValueError`` naming the problem and the form.
 
         DAYS is a weekday (``mon``…``sun``; full names and 3+ letter abbreviations are
         accepted, in any case), a range ``mon-thu`` (which may wrap: ``fri-mon``), a comma
         list of those (``mon,wed-fri``), ``daily`` or ``weekdays`` (Mon-Fri). HH:MM is a
-        24-hour time (``9:00`` or ``09:00``).
+        24-hour time (``9:00`` or ``09:00``). ``form`` is the expected form that problems
+        name, with an example the variable being read accepts.
         """
         parts = text.strip().rsplit(None, 1)
         if len(parts) != 2:
-            raise ValueError(f"expected {_SCHEDULE_FORM}")
+            raise ValueError(f"expected {form}")
         days_text, time_text = parts
         match = _TIME_RE.fullmatch(time_text)
         if match is None:
-            raise ValueError(
-                f"'{time_text}' is not a 24-hour time HH:MM; expected {_SCHEDULE_FORM}"
-            )
+            raise ValueError(f"'{time_text}' is not a 24-hour time HH:MM; expected {form}")
         at = time(int(match.group(1)), int(match.group(2)))
-        return cls(_parse_days(days_text), at)
+        return cls(_parse_days(days_text, form), at)
 
     @property
     def weekday(self) -> int | None:
@@ -153,7 +165,7 @@ class Schedule:
         return f"{_format_days(self.weekdays)} {self.at:%H:%M}"
 
 
-def _parse_days(text: str) -> frozenset[int]:
+def _parse_days(text: str, form: str) -> frozenset[int]:
     compact = re.sub(r"\s+", "", text).lower().replace("–", "-")
     if compact == "daily":
         return frozenset(range(7))
@@ -162,11 +174,11 @@ def _parse_days(text: str) -> frozenset[int]:
     days: set[int] = set()
     for item in compact.split(","):
         if not item:
-            raise ValueError(f"empty day in '{text}'; expected {_SCHEDULE_FORM}")
+            raise ValueError(f"empty day in '{text}'; expected {form}")
         ends = item.split("-")
         indexes = [_day_index(end) for end in ends]
         if len(ends) > 2 or None in indexes:
-            raise ValueError(f"'{item}' is not a weekday or range; expected {_SCHEDULE_FORM}")
+            raise ValueError(f"'{item}' is not a weekday or range; expected {form}")
         first, last = indexes[0], indexes[-1]
         assert first is not None and last is not None
         days.update((first + step) % 7 for step in range((last - first) % 7 + 1))
@@ -293,8 +305,8 @@ def load_settings(environ: Mapping[str, str]) -> Settings:
     else:
         goals = _parse_goals(DEFAULTS["HUDDLE_GOALS"])
     huddle_at = check(_parse_optional_schedule, "HUDDLE_HUDDLE_AT", None)
-    nudge_at = check(_parse_weekly_schedule, "HUDDLE_NUDGE_AT", None)
-    summary_at = check(_parse_weekly_schedule, "HUDDLE_SUMMARY_AT", None)
+    nudge_at = check(_weekly_schedule("HUDDLE_NUDGE_AT"), "HUDDLE_NUDGE_AT", None)
+    summary_at = check(_weekly_schedule("HUDDLE_SUMMARY_AT"), "HUDDLE_SUMMARY_AT", None)
     if nudge_at is not None and summary_at is not None:
         nudge_key = (min(nudge_at.weekdays), nudge_at.at)
         summary_key = (min(summary_at.weekdays), summary_at.at)
@@ -416,14 +428,17 @@ def _parse_timezone(text: str) -> ZoneInfo:
             f"'{text}' is a fixed UTC offset, which ignores daylight saving: use a named"
             f" IANA zone such as {instead}"
         )
+    problem = ValueError(
+        f"'{text}' is not a named geographic IANA timezone: expected e.g. Europe/Berlin,"
+        " America/New_York or UTC (names are case-sensitive; if none work, install the"
+        " tzdata package)"
+    )
+    if text not in _UTC_NAMES and text.partition("/")[0] not in _GEOGRAPHIC_AREAS:
+        raise problem
     try:
         return ZoneInfo(text)
     except (ZoneInfoNotFoundError, ValueError, OSError):
-        raise ValueError(
-            f"'{text}' is not an IANA timezone name: expected e.g. Europe/Berlin,"
-            " America/New_York or UTC (names are case-sensitive; if none work, install the"
-            " tzdata package)"
-        ) from None
+        raise problem from None
 
 
 def _parse_managers(text: str) -> frozenset[str]:
@@ -478,18 +493,23 @@ def _parse_optional_schedule(text: str) -> Schedule | None:
         raise ValueError(f"{err}, or 'off'") from None
 
 
-def _parse_weekly_schedule(text: str) -> Schedule:
-    if text.lower() == "off":
-        raise ValueError(
-            "cannot be 'off': it runs once a week; expected DAY HH:MM, e.g. 'thu 15:00'"
-        )
-    schedule = Schedule.parse(text)
-    if schedule.weekday is None:
-        raise ValueError(
-            f"'{text}' must name exactly one weekday, because it runs once a week;"
-            " expected DAY HH:MM, e.g. 'thu 15:00'"
-        )
-    return schedule
+def _weekly_schedule(name: str) -> Callable[[str], Schedule]:
+    """The parser of a once-a-week schedule, whose problems show ``name``'s own default
+    as the example (``'fri 09:00'`` for the summary), a value it accepts."""
+    form = f"DAY HH:MM with one weekday (mon…sun) and a 24-hour time, e.g. '{DEFAULTS[name]}'"
+
+    def parse(text: str) -> Schedule:
+        if text.lower() == "off":
+            raise ValueError(f"cannot be 'off': it runs once a week; expected {form}")
+        schedule = Schedule.parse(text, form)
+        if schedule.weekday is None:
+            raise ValueError(
+                f"'{text}' must name exactly one weekday, because it runs once a week;"
+                f" expected {form}"
+            )
+        return schedule
+
+    return parse
 
 
 def _int_parser(low: int, high: int) -> Callable[[str], int]:
