@@ -49,6 +49,7 @@ from commands.grammar.admin import (
 )
 from commands.recording import CannotUndo, undo
 from storage import away, goals, people, queries
+from storage.ledger import summary_posted
 from storage.models import Person
 
 log = logging.getLogger(__name__)
@@ -149,8 +150,12 @@ async def _set_goal(caller: Caller, command: SetGoal) -> Message:
     runtime = caller.runtime
     activity = _activity(command.activity_name, await runtime.activities(caller.team_id))
     rep = None if command.user_id is None else await caller.person_named(command.user_id)
-    week = week_start(runtime.today())
+    this_week = week_start(runtime.today())
     async with runtime.sessions.begin() as session:
+        summarised = await summary_posted(
+            session, caller.team_id, runtime.settings.channel, this_week
+        )
+        week = this_week + timedelta(weeks=1) if summarised else this_week
         await goals.set_goal(
             session,
             team_id=caller.team_id,
@@ -172,6 +177,7 @@ async def _set_goal(caller: Caller, command: SetGoal) -> Message:
         week,
         name=None if rep is None else rep.display_name,
         team_target=team_target,
+        summarised=summarised,
     )
 
 

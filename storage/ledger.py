@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import cast
 
 from sqlalchemy import Table, bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain.weeks import iso_week
 from storage.models import SendLedger
 from storage.queries import dialect_insert
 
@@ -73,6 +74,13 @@ async def sent(session: AsyncSession, team_id: str, key: LedgerKey) -> LedgerRow
     """The row of a message that went out (so its channel and ts are known)."""
     row = (await load(session, team_id, [key.period])).get(key)
     return row if row is not None and row.state == SENT and row.ts and row.channel else None
+
+
+async def summary_posted(session: AsyncSession, team_id: str, channel: str, week: date) -> bool:
+    """Whether the team's summary of the week starting ``week`` went out to ``channel``
+    (by the tick or by hand): that week is judged, so nothing may change it any more."""
+    key = LedgerKey(SUMMARY, channel, iso_week(week))
+    return await sent(session, team_id, key) is not None
 
 
 async def claim_new(

@@ -8,7 +8,8 @@ is a manager through ``HUDDLE_MANAGERS``; Alice, Bob and Cara are reps.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select, text
@@ -415,3 +416,36 @@ async def test_board_privately_shows_everyones_week(running: Running) -> None:
     reply = await running.users.reply(await running.users.command("UALICE", "/huddle", "board"))
     assert "Bob" in reply.all_text and "4/6 meetings" in reply.all_text
     assert reply.response_type == "ephemeral"
+
+
+# a goal change never re-judges a week already summarised ------------------------------
+
+
+async def test_goal_change_after_the_summary_applies_from_next_week(running: Running) -> None:
+    """Alice logs her 6 meetings; Friday's summary calls the week hit; a manager then
+    raises the goal to 8: that week keeps 6 (in /progress, App Home, later digests) and
+    the reply says the change starts the week of 30 Nov."""
+    await command(running, "UALICE", "/logmeeting", "6")
+    await command(running, "UALICE", "/logcall", "20")
+    friday = datetime(2026, 11, 27, 9, 0, tzinfo=ZoneInfo("America/New_York"))
+    running.clock.set(friday)
+    await running.ticker().tick()
+    [summary] = [m for m in running.slack.messages_in(CHANNEL) if "results" in m.text]
+    assert "✅ Alice" in summary.all_text
+
+    running.clock.set(friday + timedelta(hours=2))
+    reply = await huddle(running, MANAGER, "goal meetings 8")
+    assert "from next week (week of Mon 30 Nov) on" in reply.all_text
+    assert "This week's summary is already posted" in reply.all_text
+    assert ("meeting", TEAM_DEFAULT, date(2026, 11, 30), 8) in await goals(running)
+
+    running.clock.set(datetime(2026, 12, 1, 10, 0, tzinfo=ZoneInfo("America/New_York")))
+    progress = await command(running, "UALICE", "/progress")
+    assert "2026-W48 ✅ hit" in progress.all_text
+    assert "0 of 8 meetings" in progress.all_text
+
+
+async def test_goal_change_before_the_summary_applies_from_this_week(running: Running) -> None:
+    reply = await huddle(running, MANAGER, "goal meetings 8")
+    assert "from this week (week of Mon 23 Nov) on" in reply.all_text
+    assert ("meeting", TEAM_DEFAULT, MONDAY, 8) in await goals(running)

@@ -101,10 +101,13 @@ def goal_changed(
     *,
     name: str | None,
     team_target: int | None,
+    summarised: bool = False,
 ) -> Message:
     """Confirmation of ``/huddle goal``: ``name`` None is the team's goal, else one rep's
-    (``team_target`` is then the team's goal for the same activity, for comparison)."""
-    since = f"from this week ({week_label(week)}) on"
+    (``team_target`` is then the team's goal for the same activity, for comparison).
+    ``summarised``: this week's summary is posted, so the change starts with ``week``,
+    the next one."""
+    since = f"from {'next' if summarised else 'this'} week ({week_label(week)}) on"
     team = f"the team's {activity.quantity(team_target)}" if team_target else None
     if name is None:
         if target is None:
@@ -122,7 +125,7 @@ def goal_changed(
     plain = text.removeprefix("🎯 ").replace("*", "")
     return {
         "text": plain,
-        "blocks": [section(text), context("Past weeks keep the goals they had.")],
+        "blocks": [section(text), context(_goal_note(summarised))],
     }
 
 
@@ -168,6 +171,15 @@ def back_marked(
     lines += [f"• Away {_span(f, last, today)}: cancelled" for f, last in cancelled]
     lines.append("Nudges resume, and goals are prorated only for days still marked away.")
     return {"text": lines[0].removeprefix("👋 "), "blocks": sections(lines)}
+
+
+def _goal_note(summarised: bool) -> str:
+    if summarised:
+        return (
+            "This week's summary is already posted, so this week keeps the goals it was "
+            "judged against. Past weeks keep the goals they had."
+        )
+    return "Past weeks keep the goals they had."
 
 
 def settings_view(
