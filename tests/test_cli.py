@@ -5,10 +5,16 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
+import pytest
+
+from bot.serving import cli
 from bot.standin import SlackWebAPIStandIn
-from tests.conftest import BOT_TOKEN, REPS, environment
+from tests.clock import FakeClock
+from tests.conftest import BOT_TOKEN, CHANNEL, REPS, environment
 
 HUDDLE = [sys.executable, "-m", "bot.serving.cli"]
 
@@ -68,3 +74,68 @@ async def test_invalid_configuration_lists_every_problem_without_secrets(tmp_pat
     for variable in ("HUDDLE_CHANNEL", "PORT", "SLACK_SIGNING_SECRET", "HUDDLE_TIMEZONE"):
         assert variable in err
     assert BOT_TOKEN not in err + out
+
+
+async def summary_at(
+    moment: datetime,
+    *args: str,
+    env: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> tuple[int, str, str]:
+    """``huddle summary`` run in this process at ``moment`` (a subprocess would read the
+    machine's clock)."""
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    code = await asyncio.to_thread(cli.main, ["summary", *args], FakeClock(moment))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+NY = ZoneInfo("America/New_York")
+
+
+async def test_summary_without_week_on_monday_summarises_last_week(
+    database_url: str,
+    slack: SlackWebAPIStandIn,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    env = environment(database_url, slack)
+    monday = datetime(2026, 11, 30, 8, 0, tzinfo=NY)
+    code, out, _ = await summary_at(monday, env=env, monkeypatch=monkeypatch, capsys=capsys)
+    assert code == 0 and "sent summary:CHUDDLE01:2026-W48" in out
+    [post] = slack.top_level_messages(CHANNEL)
+    assert "Week of Mon 23 Nov — results" in post.text
+    assert "W49" not in out
+
+
+async def test_summary_of_a_week_not_ended_is_refused_unless_named(
+    database_url: str,
+    slack: SlackWebAPIStandIn,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    env = environment(database_url, slack)
+    saturday = datetime(2026, 11, 28, 11, 0, tzinfo=NY)
+    code, out, err = await summary_at(saturday, env=env, monkeypatch=monkeypatch, capsys=capsys)
+    assert code == 1, (out, err)
+    assert "The week of Mon 23 Nov 2026 (2026-W48) has not ended" in err
+    assert "huddle summary --week 2026-W48" in err and "Nothing was posted." in err
+    assert slack.messages_in(CHANNEL) == [] and slack.calls_to("chat.postMessage") == []
+
+    next_week = ("--week", "2026-W49")
+    code, _, err = await summary_at(
+        saturday, *next_week, env=env, monkeypatch=monkeypatch, capsys=capsys
+    )
+    assert code == 1 and "has not begun yet" in err
+
+    named = ("--week", "2026-W48")
+    code, out, _ = await summary_at(
+        saturday, *named, env=env, monkeypatch=monkeypatch, capsys=capsys
+    )
+    assert code == 0 and "sent summary:CHUDDLE01:2026-W48" in out

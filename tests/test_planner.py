@@ -211,3 +211,20 @@ def test_a_late_nudge_checks_away_for_the_day_it_goes_out() -> None:
     team = state([("UFRIDAY", "America/New_York"), ("UTHURSDAY", "America/New_York")], weeks)
     assert nudged(datetime(2026, 11, 26, 15, 0, tzinfo=NY), team) == {"UFRIDAY"}
     assert nudged(datetime(2026, 11, 27, 8, 30, tzinfo=NY), team) == {"UTHURSDAY"}
+
+
+def test_no_nudge_goes_out_once_the_weeks_summary_is_posted() -> None:
+    """A manager posted W48's summary by hand on Thursday morning: the week is judged,
+    so Thursday afternoon nudges nobody about it."""
+    team = state([("UREP", "America/New_York")])
+    summary_key = LedgerKey(SUMMARY, "CTEAM", "2026-W48")
+    posted = datetime(2026, 11, 26, 8, 0, tzinfo=NY)
+    team = TeamState(
+        **{
+            **team.__dict__,
+            "ledger": {summary_key: LedgerRow(1, summary_key, SENT, 1, posted, "CTEAM", "1.0")},
+        }
+    )
+    due = plan(datetime(2026, 11, 26, 15, 0, tzinfo=NY), settings(), team)
+    assert [s for s in due.sends if s.key.kind == NUDGE] == []
+    assert (summary_key, "posted, so that week's nudges no longer go out") in due.skipped

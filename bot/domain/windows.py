@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.domain.settings import Schedule, Settings
+from bot.domain.weeks import iso_week, local_date, week_start
 
 
 @dataclass(frozen=True)
@@ -61,3 +62,27 @@ def huddle_window(day: date, settings: Settings) -> Window | None:
         return None
     zone = settings.timezone
     return Window(at(day, schedule.at, zone), end_of_day(day, zone))
+
+
+def summary_week(now: datetime, settings: Settings, named: date | None = None) -> date:
+    """The week ``huddle summary`` posts: ``named`` (``--week``), else the latest week
+    whose summary time has passed, which on a Monday is last week, never the new,
+    empty one. ValueError, in words for the person at the terminal, for a week that
+    has not begun, or that has not ended when ``--week`` did not name it."""
+    this_week = week_start(local_date(now, settings.timezone))
+    if named is None:
+        due = summary_window(this_week, settings).start <= now
+        week = this_week if due else this_week - timedelta(weeks=1)
+    else:
+        week = named
+    label = f"The week of {week:%a %-d %b %Y} ({iso_week(week)})"
+    if at(week, time(0, 0), settings.timezone) > now:
+        raise ValueError(f"{label} has not begun yet: there is nothing to summarise.")
+    last_day = week + timedelta(days=6)
+    if named is None and now < end_of_day(last_day, settings.timezone):
+        raise ValueError(
+            f"{label} has not ended: it runs until {last_day:%a %-d %b} "
+            f"({settings.timezone.key}). To post its summary now, name it: "
+            f"huddle summary --week {iso_week(week)}"
+        )
+    return week

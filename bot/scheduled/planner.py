@@ -117,11 +117,15 @@ def _built(message: Message) -> Callable[[], Message]:
     return lambda: message
 
 
+def _posted(row: LedgerRow | None) -> bool:
+    return row is not None and row.state == SENT
+
+
 def _skipped_because(row: LedgerRow | None, now: datetime) -> str | None:
     """Why a due message is not sent now, or None: send it (taking ``row`` over if any)."""
     if row is None:
         return None
-    if row.state == SENT:
+    if _posted(row):
         return "already sent"
     if row.attempts >= MAX_ATTEMPTS:
         return f"gave up after {row.attempts} attempts"
@@ -168,7 +172,10 @@ def plan(now: datetime, settings: Settings, state: TeamState, force: Force | Non
         summary_label = f"{weekly_day(week, settings.summary_at):%A}'s summary"
         windows = _nudge_windows(state.reps, week, settings)
         due = {zone for zone, window in windows.items() if _due(window, now, NUDGE, week, force)}
-        if due:  # only then are the week's lines worth working out
+        summary_key = LedgerKey(SUMMARY, channel, period)
+        if due and _posted(state.ledger.get(summary_key)):
+            result.skipped.append((summary_key, "posted, so that week's nudges no longer go out"))
+        elif due:  # only then are the week's lines worth working out
             for rep, line in zip(state.reps, lines(week), strict=True):
                 if rep.timezone in due and _needs_nudge(state, rep, line, now):
                     nudge = partial(messages.nudge, line, summary_label)

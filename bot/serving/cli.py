@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from bot.domain.settings import ConfigError, Settings, load_settings
-from bot.domain.weeks import system_clock
+from bot.domain.weeks import Clock, system_clock
 from bot.runtime import logs
 from bot.scheduled.planner import Plan
 from bot.scheduled.sender import Report
@@ -71,10 +71,16 @@ def _db_upgrade(environ: dict[str, str]) -> int:
 
 
 def _job(
-    environ: dict[str, str], kinds: frozenset[str], week_text: str | None, dry_run: bool
+    environ: dict[str, str],
+    kinds: frozenset[str],
+    week_text: str | None,
+    dry_run: bool,
+    clock: Clock,
 ) -> int:
-    """Run a scheduled job now, through the same planner, sender and ledger as the tick."""
-    from bot.domain.weeks import parse_iso_week, week_start
+    """Run a scheduled job now, through the same planner, sender and ledger as the tick:
+    the nudges of this week, or the summary of :func:`summary_week`."""
+    from bot.domain.weeks import local_date, parse_iso_week, week_start
+    from bot.domain.windows import summary_week
     from bot.scheduled.jobs import run_due
     from bot.scheduled.planner import Force
     from bot.serving.server import prepare
@@ -82,15 +88,24 @@ def _job(
     settings = _settings(environ)
     logs.configure(settings.secrets, level=logging.WARNING)
     try:
-        week = parse_iso_week(week_text) if week_text else None
+        named = parse_iso_week(week_text) if week_text else None
     except ValueError as error:
         print(f"huddle: {error}", file=sys.stderr)
         return 2
+    now = clock()
+    if SUMMARY in kinds:
+        try:
+            week = summary_week(now, settings, named)
+        except ValueError as refusal:
+            print(f"huddle: {refusal} Nothing was posted.", file=sys.stderr)
+            return 1
+    else:
+        week = named or week_start(local_date(now, settings.timezone))
 
     async def run() -> int:
-        huddle = await prepare(settings, system_clock)
+        huddle = await prepare(settings, clock)
         try:
-            force = Force(kinds, week or week_start(huddle.runtime.today()))
+            force = Force(kinds, week)
             due, report = await run_due(
                 huddle.runtime, huddle.app.client, huddle.team_id, force=force, dry_run=dry_run
             )
@@ -183,7 +198,10 @@ def parser() -> argparse.ArgumentParser:
         "summary", help="post the week's summary and manager digests now (never twice)"
     )
     summary.add_argument(
-        "--week", metavar="YYYY-Www", help="the week to summarise (default: this week)"
+        "--week",
+        metavar="YYYY-Www",
+        help="the week to summarise (default: the latest week whose summary time has passed,"
+        " once it has ended)",
     )
     summary.add_argument(
         "--dry-run", action="store_true", help="show what would be posted; send nothing"
@@ -201,13 +219,14 @@ def parser() -> argparse.ArgumentParser:
     return root
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, clock: Clock = system_clock) -> int:
+    """``clock`` is the wall clock, except for tests that run a job at a chosen instant."""
     args = parser().parse_args(argv)
     environ = read_environment()
     if args.command == "nudge":
-        return _job(environ, frozenset({NUDGE}), None, args.dry_run)
+        return _job(environ, frozenset({NUDGE}), None, args.dry_run, clock)
     if args.command == "summary":
-        return _job(environ, frozenset({SUMMARY, DIGEST}), args.week, args.dry_run)
+        return _job(environ, frozenset({SUMMARY, DIGEST}), args.week, args.dry_run, clock)
     if args.command == "export":
         return _export(environ, args.since)
     handlers = {"run": _run, "demo": _demo, "db": _db_upgrade}
