@@ -21,12 +21,13 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.domain.activities import Activity, resolve_activity
 from bot.domain.goals import TEAM_DEFAULT
 from bot.domain.weeks import week_start
+from bot.domain.windows import nudged_at_team_time
 from bot.live.updates import LiveUpdates
 from bot.messages import Message, weekly
 from bot.messages import admin as replies
 from bot.messages import checkin as checkin_messages
 from bot.messages.checkin import notice
-from bot.team.roster import known_person
+from bot.team.roster import is_rep, known_person
 from bot.team.state import load_state, rep_weeks
 from commands.caller import Caller, refusal
 from commands.checkin import retract
@@ -307,8 +308,15 @@ async def _settings(caller: Caller) -> Message:
     async with runtime.sessions() as session:
         stored = await people.stored_managers(session, caller.team_id)
         rows = await goals.goals_for_week(session, caller.team_id, week)
+        team_people = await queries.team_people(session, caller.team_id)
     team = {r.activity: r.target for r in rows if r.user_id == TEAM_DEFAULT and r.target}
-    return replies.settings_view(runtime.settings, stored, activities, team)
+    team_time = [
+        (p.display_name, zone.key)
+        for p in team_people
+        if is_rep(p, runtime.settings.managers)
+        and nudged_at_team_time(week, zone := runtime.zone(p.timezone), runtime.settings)
+    ]
+    return replies.settings_view(runtime.settings, stored, activities, team, team_time)
 
 
 # Export ---------------------------------------------------------------------------

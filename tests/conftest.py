@@ -127,7 +127,17 @@ async def served(
 async def running(
     database_url: str, slack: SlackWebAPIStandIn, clock: FakeClock
 ) -> AsyncIterator[Running]:
-    settings = load_settings(environment(database_url, slack))
+    async with running_with(database_url, slack, clock) as huddle:
+        yield huddle
+
+
+@asynccontextmanager
+async def running_with(
+    database_url: str, slack: SlackWebAPIStandIn, clock: FakeClock, **overrides: str
+) -> AsyncIterator[Running]:
+    """Huddle as :func:`running` serves it, with some variables of :func:`environment`
+    changed (another team timezone or schedule)."""
+    settings = load_settings(environment(database_url, slack, **overrides))
     huddle = await prepare(settings, clock)
     pace_quickly(huddle.live)
     try:

@@ -15,9 +15,10 @@ import pytest
 from sqlalchemy import select, text
 
 from bot.domain.goals import TEAM_DEFAULT
-from bot.standin import UserReply
+from bot.standin import SlackWebAPIStandIn, UserReply
 from storage.models import AwayPeriod, CheckIn, Goal, Person
-from tests.conftest import BOT_TOKEN, CHANNEL, MANAGER, SIGNING_SECRET, Running
+from tests.clock import FakeClock
+from tests.conftest import BOT_TOKEN, CHANNEL, MANAGER, SIGNING_SECRET, Running, running_with
 
 MONDAY = date(2026, 11, 23)
 ALICE = "<@UALICE|alice>"
@@ -449,3 +450,24 @@ async def test_goal_change_before_the_summary_applies_from_this_week(running: Ru
     reply = await huddle(running, MANAGER, "goal meetings 8")
     assert "from this week (week of Mon 23 Nov) on" in reply.all_text
     assert ("meeting", TEAM_DEFAULT, MONDAY, 8) in await goals(running)
+
+
+async def test_settings_name_the_reps_nudged_at_the_team_time(
+    database_url: str, slack: SlackWebAPIStandIn, clock: FakeClock
+) -> None:
+    """A Sydney team: its Friday 09:00 summary is Thursday afternoon in Honolulu and Los
+    Angeles, so those reps' nudge comes at Thursday 15:00 Sydney time."""
+    slack.add_user("UHANA", "Hana", tz="Pacific/Honolulu")
+    slack.add_user("ULEO", "Leo", tz="America/Los_Angeles")
+    for user_id in ("UHANA", "ULEO"):
+        slack.add_member(CHANNEL, user_id)
+    async with running_with(
+        database_url, slack, clock, HUDDLE_TIMEZONE="Australia/Sydney"
+    ) as sydney:
+        reply = await huddle(sydney, MANAGER, "settings")
+    assert (
+        "_At thu 15:00 Australia/Sydney instead, because their own would come after the "
+        "summary or less than 2 hours before it:_ Hana (Pacific/Honolulu), "
+        "Leo (America/Los_Angeles)"
+    ) in reply.all_text
+    assert "Alice" not in reply.all_text

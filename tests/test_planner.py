@@ -228,3 +228,37 @@ def test_no_nudge_goes_out_once_the_weeks_summary_is_posted() -> None:
     due = plan(datetime(2026, 11, 26, 15, 0, tzinfo=NY), settings(), team)
     assert [s for s in due.sends if s.key.kind == NUDGE] == []
     assert (summary_key, "posted, so that week's nudges no longer go out") in due.skipped
+
+
+def test_reps_far_west_of_the_team_are_nudged_at_the_team_time_before_the_summary() -> None:
+    """A Sydney team's Friday 09:00 summary is Thursday 14:00 in Los Angeles: the LA and
+    Honolulu reps' own Thursday 15:00 would come after it, so they get their nudge at
+    15:00 Sydney time, once, and the Sydney rep at their own 15:00."""
+    zones = {"ULA": "America/Los_Angeles", "UHNL": "Pacific/Honolulu", "USYD": "Australia/Sydney"}
+    config = settings("Australia/Sydney")
+    start = datetime(2026, 11, 22, 0, 0, tzinfo=UTC)
+    sent = simulate(config, state(zones.items()), start, start + timedelta(days=8))
+    [summary_time] = sent[LedgerKey(SUMMARY, "CTEAM", "2026-W48")]
+    for user_id in zones:
+        [when] = sent[LedgerKey(NUDGE, user_id, "2026-W48")]
+        assert local(when, "Australia/Sydney").strftime("%a %d %H:%M") == "Thu 26 15:00"
+        assert when < summary_time
+
+
+def test_a_nudge_leaves_at_least_two_hours_before_the_summary() -> None:
+    """Nudge Friday 06:00, summary Friday 09:00 in New York: Chicago's 06:00 is exactly
+    2 hours before the summary (their own time); Denver's, 1 hour before, and Los
+    Angeles', at the summary, move to 06:00 New York time."""
+    zones = {"UCHI": "America/Chicago", "UDEN": "America/Denver", "ULA": "America/Los_Angeles"}
+    config = settings(HUDDLE_NUDGE_AT="fri 06:00")
+    start = datetime(2026, 11, 26, 0, 0, tzinfo=NY)
+    sent = simulate(config, state(zones.items()), start, start + timedelta(days=2))
+    times = {
+        user_id: local(sent[LedgerKey(NUDGE, user_id, "2026-W48")][0], "America/New_York")
+        for user_id in zones
+    }
+    assert {user_id: t.strftime("%H:%M") for user_id, t in times.items()} == {
+        "UCHI": "07:00",
+        "UDEN": "06:00",
+        "ULA": "06:00",
+    }

@@ -49,10 +49,27 @@ def summary_window(week: date, settings: Settings) -> Window:
     return Window(at(day, settings.summary_at.at, zone), end_of_day(day, zone))
 
 
+NUDGE_LEAD = timedelta(hours=2)
+"""The least time a nudge leaves before the summary: enough to act on it."""
+
+
 def nudge_window(week: date, rep_zone: ZoneInfo, settings: Settings) -> Window:
-    """From Thursday 15:00 on the rep's own clock until the summary goes out."""
-    start = at(weekly_day(week, settings.nudge_at), settings.nudge_at.at, rep_zone)
-    return Window(start, summary_window(week, settings).start)
+    """From Thursday 15:00 on the rep's own clock until the summary goes out; for a rep
+    so far west that their own 15:00 comes after the summary, or less than
+    :data:`NUDGE_LEAD` before it, from Thursday 15:00 on the team's clock."""
+    zone = settings.timezone if nudged_at_team_time(week, rep_zone, settings) else rep_zone
+    return Window(_own_nudge(week, zone, settings), summary_window(week, settings).start)
+
+
+def nudged_at_team_time(week: date, rep_zone: ZoneInfo, settings: Settings) -> bool:
+    """Whether a rep in ``rep_zone`` gets the week's nudge at the team-timezone time,
+    because their own would leave them less than :data:`NUDGE_LEAD` to act."""
+    summary = summary_window(week, settings).start
+    return _own_nudge(week, rep_zone, settings) > summary - NUDGE_LEAD
+
+
+def _own_nudge(week: date, zone: ZoneInfo, settings: Settings) -> datetime:
+    return at(weekly_day(week, settings.nudge_at), settings.nudge_at.at, zone)
 
 
 def huddle_window(day: date, settings: Settings) -> Window | None:

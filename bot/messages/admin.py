@@ -182,13 +182,26 @@ def _goal_note(summarised: bool) -> str:
     return "Past weeks keep the goals they had."
 
 
+def _team_time_line(settings: Settings, reps: Sequence[tuple[str, str]]) -> list[str]:
+    if not reps:
+        return []
+    names = ", ".join(f"{escape(name)} ({zone})" for name, zone in sorted(reps))
+    return [
+        f"    _At {settings.nudge_at} {settings.timezone.key} instead, because their own "
+        f"would come after the summary or less than 2 hours before it:_ {names}"
+    ]
+
+
 def settings_view(
     settings: Settings,
     stored_managers: Sequence[str],
     activities: Sequence[Activity],
     team_goals: Mapping[str, int],
+    nudged_at_team_time: Sequence[tuple[str, str]] = (),
 ) -> Message:
-    """What Huddle runs with. Never a token, secret or database address."""
+    """What Huddle runs with. Never a token, secret or database address.
+    ``nudged_at_team_time``: (name, timezone) of the reps so far west that they get the
+    nudge at the team's time (``bot.domain.windows.nudged_at_team_time``)."""
     huddle = str(settings.huddle_at) if settings.huddle_at else "off"
     configured = sorted(settings.managers)
     added = [u for u in stored_managers if u not in settings.managers]
@@ -202,6 +215,7 @@ def settings_view(
         f"*Timezone:* {settings.timezone.key}",
         f"*Daily huddle:* {huddle} (team timezone)",
         f"*Thursday nudge:* {settings.nudge_at} (each rep's own timezone)",
+        *_team_time_line(settings, nudged_at_team_time),
         f"*Friday summary:* {settings.summary_at} (team timezone)",
         f"*Check-in limits:* counts 1–{settings.max_count}; days up to "
         f"{settings.backdate_days} back",
