@@ -253,7 +253,7 @@ async def _undo(caller: Caller) -> Reply:
         return Reply(notice(str(refusal)))
 
     async def strike(_respond: AsyncRespond) -> None:
-        await retract(caller.live, caller.client, result, person.display_name)
+        await retract(caller.live, caller.client, result, person)
 
     return Reply(checkin_messages.undone(result.logged, result.progress, today), strike)
 

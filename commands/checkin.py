@@ -21,6 +21,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.domain.activities import BUILT_IN, Activity
 from bot.domain.checkin import Logged
+from bot.domain.weeks import week_start
 from bot.live.updates import LiveUpdates
 from bot.messages import Message
 from bot.messages import checkin as messages
@@ -61,24 +62,29 @@ def announce(
 ) -> None:
     """Queue the team's line (``bot.live.announcer``), a board update and a refresh of the
     rep's App Home; all go out in tasks of their own, after the rep has their reply."""
+    runtime = live.runtime
+    team_week = week_start(runtime.today())
     line = messages.announcement(
-        person.display_name, logged, outcome.progress, live.runtime.today()
+        person.display_name, logged, outcome.progress, runtime.today(person.timezone), team_week
     )
     live.announcer.announce(client, person.team_id, outcome.checkin.id, line)
     live.boards.refresh(client, person.team_id)
     live.homes.refresh(client, person.team_id, person.user_id)
 
 
-async def retract(live: LiveUpdates, client: AsyncWebClient, undone: Undone, name: str) -> None:
-    """After an undo: strike through the team's line, and bring the board and the rep's
-    App Home up to date."""
+async def retract(
+    live: LiveUpdates, client: AsyncWebClient, undone: Undone, person: Person
+) -> None:
+    """After an undo: strike through the team's line (the day in the rep's words), and
+    bring the board and the rep's App Home up to date."""
     runtime, checkin = live.runtime, undone.checkin
     await live.announcer.posted(checkin.id)
     async with runtime.sessions() as session:
         latest = await queries.get_checkin(session, checkin.team_id, checkin.id)
     channel, ts = (latest.announcement_channel, latest.announcement_ts) if latest else (None, None)
     if channel and ts:
-        struck = messages.announcement_undone(name, undone.logged, runtime.today())
+        today = runtime.today(person.timezone)
+        struck = messages.announcement_undone(person.display_name, undone.logged, today)
         try:
             async with runtime.sessions() as session:
                 shared = len(await queries.announced_with(session, channel, ts)) > 1
@@ -280,13 +286,12 @@ def register(app: AsyncApp, live: LiveUpdates) -> None:
                 ),
             )
             return
-        today = runtime.today()
+        person = await known_person(runtime, client, team_id, user_id, user_id)
+        today = runtime.today(person.timezone)
         await respond(
             replace_original=True, **messages.undone(result.logged, result.progress, today)
         )
-        async with runtime.sessions() as session:
-            person = await queries.get_person(session, team_id, user_id)
-        await retract(live, client, result, person.display_name if person else user_id)
+        await retract(live, client, result, person)
 
     @app.action(re.compile(rf"^{NUDGE_LOG_ACTION}:"))
     async def nudge_log_button(

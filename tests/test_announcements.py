@@ -7,6 +7,7 @@ from datetime import date
 
 from bot.domain.activities import BUILT_IN
 from bot.domain.goals import ActivityProgress
+from bot.domain.weeks import week_start
 from bot.messages.announcements import block_id, grouped, replace_line
 from bot.messages.blocks import MAX_BLOCKS
 from bot.messages.checkin import Logged, announcement, announcement_undone
@@ -19,7 +20,9 @@ MEETING = BUILT_IN[0]
 
 def line(n: int, note: str = "") -> tuple[int, dict[str, object]]:
     logged = Logged(f"U{n}", MEETING, 1, TODAY, note)
-    return n, announcement(f"Rep {n}", logged, ActivityProgress(MEETING, n, 6), TODAY)
+    return n, announcement(
+        f"Rep {n}", logged, ActivityProgress(MEETING, n, 6), TODAY, week_start(TODAY)
+    )
 
 
 def test_one_line_is_one_message_as_before() -> None:

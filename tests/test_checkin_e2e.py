@@ -3,12 +3,15 @@ Web API played by the stand-in, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, text
 
+from bot.standin import SlackWebAPIStandIn
 from storage.models import CheckIn
-from tests.conftest import CHANNEL, Running, settle
+from tests.clock import FakeClock
+from tests.conftest import CHANNEL, Running, running_with, settle
 
 
 async def checkins(running: Running) -> list[CheckIn]:
@@ -151,3 +154,46 @@ async def test_a_checkin_undone_at_once_never_shows_as_logged_in_the_channel(
         if "Zeta" in line
     ]
     assert all(line.startswith("~") for line in lines), lines
+
+
+NY, LA = ZoneInfo("America/New_York"), ZoneInfo("America/Los_Angeles")
+
+
+async def test_channel_line_and_undo_speak_in_the_reps_calendar(
+    database_url: str, slack: SlackWebAPIStandIn, clock: FakeClock
+) -> None:
+    """Leo works in Los Angeles on a New York team. At 21:30 on Thursday his own day is
+    still Thursday: "today" in the channel and in the Undo, though New York is on Friday.
+    At 22:00 on Sunday his check-in counts in the week ending that day, which the team's
+    board (already on Monday) no longer shows: the line names that week."""
+    slack.add_user("ULEO", "Leo", tz="America/Los_Angeles")
+    slack.add_member(CHANNEL, "ULEO")
+    async with running_with(database_url, slack, clock) as running:
+        clock.set(datetime(2026, 11, 26, 21, 30, tzinfo=LA))
+        reply = await running.users.reply(await running.users.command("ULEO", "/logmeeting"))
+        assert "Logged 1 meeting for today" in reply.text
+        await running.slack.wait_for("chat.postMessage")
+        [line] = running.slack.messages_in(CHANNEL)
+        assert "*Leo* logged 1 meeting for today · 1/6 this week" in line.text
+
+        pressed = await running.users.block_action("ULEO", "undo_checkin", message=reply)
+        [undone] = await running.users.wait_replies(pressed, 1)
+        assert "Undone: 1 meeting for today" in undone.text
+        await running.slack.wait_for("chat.update")
+        [struck] = running.slack.messages_in(CHANNEL)
+        assert struck.text.startswith("~*Leo* logged 1 meeting for today~")
+
+        clock.set(datetime(2026, 11, 29, 22, 0, tzinfo=LA))
+        reply = await running.users.reply(await running.users.command("ULEO", "/logmeeting", "6"))
+        assert "This week: 6 of 6 meetings" in reply.all_text
+        await running.slack.wait_for("chat.postMessage", count=2)
+        line = running.slack.messages_in(CHANNEL)[-1]
+        assert "*Leo* logged 6 meetings for today · 6/6 for the week of Mon 23 Nov" in line.text
+
+
+async def test_backdating_into_last_week_names_that_week(running: Running) -> None:
+    running.clock.set(datetime(2026, 11, 30, 10, 0, tzinfo=NY))
+    await running.users.command("UALICE", "/logmeeting", "2 sun")
+    await running.slack.wait_for("chat.postMessage")
+    [line] = running.slack.messages_in(CHANNEL)
+    assert "*Alice* logged 2 meetings for yesterday · 2/6 for the week of Mon 23 Nov" in line.text

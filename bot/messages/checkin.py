@@ -118,13 +118,19 @@ def notice(text: str) -> Message:
     return {"text": escape(text), "blocks": [section(escape(text))]}
 
 
-def announcement(name: str, logged: Logged, progress: ActivityProgress, today: date) -> Message:
-    """The team's line. Names the rep by display name, never by mention: no pings."""
+def announcement(
+    name: str, logged: Logged, progress: ActivityProgress, today: date, team_week: date
+) -> Message:
+    """The team's line. Names the rep by display name, never by mention: no pings.
+
+    ``today`` is the rep's own (the day in their words: "today" at 21:30 in Los Angeles
+    even when New York is past midnight); the tally is of the week the check-in counts
+    in, named unless it is ``team_week``, the week the team's board shows."""
     who = f"*{escape(name)}*"
-    what = logged.activity.quantity(logged.count)
-    when = "" if logged.day == today else f" for {day_label(logged.day, today)}"
     tally = f"{progress.done}/{progress.goal}" if progress.goal else f"{progress.done}"
-    text = f"{who} logged {what}{when}{_note_suffix(logged.note)} · {tally} this week"
+    week = week_start(logged.day)
+    of_week = "this week" if week == team_week else f"for the {week_label(week)}"
+    text = f"{who} logged {_what(logged, today)}{_note_suffix(logged.note)} · {tally} {of_week}"
     return {"text": text, "blocks": [section(text)]}
 
 
