@@ -15,7 +15,7 @@ from bot.messages.home import HomeData, home, mark, streak
 from bot.messages.log_modal import log_modal
 from bot.messages.weekly import RepLine, board
 from bot.progress import GoalRow, RepWeek, rep_week
-from bot.standin.webapi import view_errors, visible_text
+from bot.standin import view_errors, visible_text
 from commands.activities import BUILT_IN, Activity
 from commands.log_form import FormErrors, LogForm, read_log_form
 from storage.export import ExportRow

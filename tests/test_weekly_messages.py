@@ -26,7 +26,7 @@ from bot.messages.weekly import (
     text_size,
 )
 from bot.progress import GoalRow, rep_week
-from bot.standin.webapi import block_errors, visible_text
+from bot.standin import block_errors, visible_text
 from commands.activities import BUILT_IN
 from storage.models import TEAM_DEFAULT
 
