@@ -16,8 +16,7 @@ import pytest
 from sqlalchemy import select, update
 
 from bot.roster import sync_roster
-from bot.standin import AppResponse
-from bot.standin.webapi import visible_text
+from bot.standin import AppResponse, visible_text
 from storage.models import CheckIn, Person
 from tests.conftest import CHANNEL, MANAGER, TEAM_TZ, Running, settle
 from tests.forms import modal_values
