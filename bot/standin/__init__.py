@@ -4,8 +4,8 @@
 - :class:`SignedSlackClient`: Slack calling the app (signed commands, clicks, events).
 """
 
-from bot.standin.signed import AppResponse, SignedSlackClient, UserReply, sign_request
-from bot.standin.webapi import (
+from bot.standin.blockkit import block_errors, view_errors, visible_text
+from bot.standin.records import (
     RESPONSE_URL_METHOD,
     UPLOAD_METHOD,
     Channel,
@@ -16,13 +16,11 @@ from bot.standin.webapi import (
     RecordedCall,
     Rejection,
     ResponseUrlPost,
-    SlackWebAPIStandIn,
     UploadedFile,
     User,
-    block_errors,
-    view_errors,
-    visible_text,
 )
+from bot.standin.signed import AppResponse, SignedSlackClient, UserReply, sign_request
+from bot.standin.webapi import SlackWebAPIStandIn
 
 __all__ = [
     "RESPONSE_URL_METHOD",

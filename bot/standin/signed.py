@@ -25,7 +25,9 @@ from typing import Any, Literal, cast
 
 import aiohttp
 
-from bot.standin.webapi import Ephemeral, Message, SlackWebAPIStandIn, visible_text
+from bot.standin.blockkit import visible_text
+from bot.standin.records import Ephemeral, Message
+from bot.standin.webapi import SlackWebAPIStandIn
 
 __all__ = ["AppResponse", "SignedSlackClient", "UserReply", "sign_request"]
 
