@@ -4,7 +4,14 @@
 - :class:`SignedSlackClient`: Slack calling the app (signed commands, clicks, events).
 """
 
-from bot.standin.signed import AppResponse, SignedSlackClient, UserReply, sign_request
+from bot.standin.signed import (
+    AppResponse,
+    SignedSlackClient,
+    SlackPayloads,
+    UserReply,
+    sign_request,
+    slack_command_text,
+)
 from bot.standin.webapi import (
     RESPONSE_URL_METHOD,
     UPLOAD_METHOD,
@@ -37,12 +44,14 @@ __all__ = [
     "Rejection",
     "ResponseUrlPost",
     "SignedSlackClient",
+    "SlackPayloads",
     "SlackWebAPIStandIn",
     "UploadedFile",
     "User",
     "UserReply",
     "block_errors",
     "sign_request",
+    "slack_command_text",
     "view_errors",
     "visible_text",
 ]
