@@ -2,8 +2,10 @@
 
 - :class:`SlackWebAPIStandIn`: Slack's Web API (what the app calls).
 - :class:`SignedSlackClient`: Slack calling the app (signed commands, clicks, events).
+- :class:`SocketModeStandIn`: Slack's Socket Mode (``apps.connections.open``, envelopes, acks).
 """
 
+from bot.standin.envelopes import Ack, Connection, Envelope
 from bot.standin.signed import (
     AppResponse,
     SignedSlackClient,
@@ -12,6 +14,7 @@ from bot.standin.signed import (
     sign_request,
     slack_command_text,
 )
+from bot.standin.socket_mode import SocketModeStandIn
 from bot.standin.webapi import (
     RESPONSE_URL_METHOD,
     UPLOAD_METHOD,
@@ -34,8 +37,11 @@ from bot.standin.webapi import (
 __all__ = [
     "RESPONSE_URL_METHOD",
     "UPLOAD_METHOD",
+    "Ack",
     "AppResponse",
     "Channel",
+    "Connection",
+    "Envelope",
     "Ephemeral",
     "Fault",
     "FaultMode",
@@ -46,6 +52,7 @@ __all__ = [
     "SignedSlackClient",
     "SlackPayloads",
     "SlackWebAPIStandIn",
+    "SocketModeStandIn",
     "UploadedFile",
     "User",
     "UserReply",
