@@ -111,6 +111,9 @@ class SlackWebAPIStandIn(
         self.rejections: list[Rejection] = []
         self.responses: list[ResponseUrlPost] = []
         self._faults: list[Fault] = []
+        self.app_level_methods: dict[str, Callable[[str | None], Args]] = {}
+        """Methods called with an app-level token (e.g. ``apps.connections.open``, added by
+        ``bot.standin.socket_mode``); each checks the token itself and answers the body."""
         self._response_ctx: dict[str, _ResponseUrlContext] = {}
         self._response_uses: dict[str, int] = {}
         self._cond: asyncio.Condition | None = None
@@ -368,6 +371,11 @@ class SlackWebAPIStandIn(
         method = request.match_info["method"]
         args, token = await self._read_args(request)
         at = self._clock()
+        if method in self.app_level_methods:
+            answer = self.app_level_methods[method](token)
+            outcome: Outcome = "ok" if answer.get("ok") else "error"
+            await self._record(RecordedCall(method, args, at, outcome, answer))
+            return web.json_response(answer)
         auth_error = self._auth_error(token)
         if auth_error is not None:
             body: Args = {"ok": False, "error": auth_error}
