@@ -126,6 +126,12 @@ class UsersMethods(Workspace):
             raise ApiError("user_not_found")
         return {"user": user.to_slack(self.team_id, at)}
 
+    def _users_profile_get(self, args: Args, at: float) -> Args:
+        user = self.users.get(req_str(args, "user", "user_not_found"))
+        if user is None:
+            raise ApiError("user_not_found")
+        return {"profile": user.profile(self.team_id, at)}
+
     def _users_list(self, args: Args, at: float) -> Args:
         members = [u.to_slack(self.team_id, at) for u in self.users.values()]
         page, next_cursor = self._page(members, args, "users", 0)

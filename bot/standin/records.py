@@ -113,6 +113,39 @@ class User:
     email: str | None = None
     is_app_user: bool = False
     bot_id: str | None = None
+    status_emoji: str = ""
+    status_text: str = ""
+    status_expiration: int = 0
+    """Epoch seconds when Slack clears the status by itself; 0 for never."""
+
+    def status(self, now: float) -> tuple[str, str, int]:
+        """The status as Slack shows it at ``now``: gone once it has expired."""
+        if self.status_expiration and now >= self.status_expiration:
+            return "", "", 0
+        return self.status_emoji, self.status_text, self.status_expiration
+
+    def profile(self, team_id: str, now: float) -> Args:
+        """The ``profile`` object of ``users.info``, ``users.list`` and ``users.profile.get``."""
+        real_name = self.real_name or self.name
+        emoji, text, expiration = self.status(now)
+        profile: Args = {
+            "real_name": real_name,
+            "real_name_normalized": real_name,
+            "display_name": self.name,
+            "display_name_normalized": self.name,
+            "status_text": text,
+            "status_emoji": emoji,
+            "status_expiration": expiration,
+            "avatar_hash": "g0000000000",
+            "image_24": "https://secure.gravatar.com/avatar/0.png",
+            "image_48": "https://secure.gravatar.com/avatar/0.png",
+            "team": team_id,
+        }
+        if self.email:
+            profile["email"] = self.email
+        if self.bot_id:
+            profile["bot_id"] = self.bot_id
+        return profile
 
     def to_slack(self, team_id: str, now: float) -> Args:
         real_name = self.real_name or self.name
@@ -124,22 +157,6 @@ class User:
             label = local.tzname() or self.tz
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
             offset, label = 0, self.tz
-        profile: Args = {
-            "real_name": real_name,
-            "real_name_normalized": real_name,
-            "display_name": self.name,
-            "display_name_normalized": self.name,
-            "status_text": "",
-            "status_emoji": "",
-            "avatar_hash": "g0000000000",
-            "image_24": "https://secure.gravatar.com/avatar/0.png",
-            "image_48": "https://secure.gravatar.com/avatar/0.png",
-            "team": team_id,
-        }
-        if self.email:
-            profile["email"] = self.email
-        if self.bot_id:
-            profile["bot_id"] = self.bot_id
         return {
             "id": self.id,
             "team_id": team_id,
@@ -150,7 +167,7 @@ class User:
             "tz": self.tz,
             "tz_label": label,
             "tz_offset": offset,
-            "profile": profile,
+            "profile": self.profile(team_id, now),
             "is_admin": False,
             "is_owner": False,
             "is_primary_owner": False,

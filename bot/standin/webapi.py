@@ -136,6 +136,7 @@ class SlackWebAPIStandIn(
             "conversations.replies": self._conversations_replies,
             "users.info": self._users_info,
             "users.list": self._users_list,
+            "users.profile.get": self._users_profile_get,
             "views.publish": self._views_publish,
             "views.open": self._views_open,
             "views.push": self._views_open,

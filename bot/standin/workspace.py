@@ -89,6 +89,11 @@ class Workspace:
         self.users[user_id] = user
         return user
 
+    def set_status(self, user_id: str, emoji: str, text: str = "", *, expires: int = 0) -> None:
+        """What the person set as their Slack status (``expires``: epoch seconds, 0 never)."""
+        user = self.users[user_id]
+        user.status_emoji, user.status_text, user.status_expiration = emoji, text, expires
+
     def add_channel(
         self,
         channel_id: str,
