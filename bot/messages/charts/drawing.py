@@ -70,7 +70,7 @@ def drawable(text: str) -> str:
     glyphs = _glyphs()
     kept = (
         ch if ord(ch) in glyphs else _MISSING_LETTER
-        for ch in unicodedata.normalize("NFC", text)
+        for ch in " ".join(unicodedata.normalize("NFC", text).split())
         if ord(ch) in glyphs or unicodedata.category(ch)[0] in "LN"
     )
     return " ".join("".join(kept).split())
