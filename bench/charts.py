@@ -14,7 +14,11 @@ import random
 import time
 from collections.abc import Callable, Sequence
 from functools import partial
+from io import BytesIO
 from pathlib import Path
+
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
 
 from bot.messages.charts import RepShare, Share, summary_chart, trend_chart
 
@@ -63,6 +67,16 @@ def _best(render: Callable[[], bytes], rounds: int = 3) -> tuple[float, float]:
     return wall, cpu
 
 
+def _bare_figure() -> bytes:
+    """One line in a 1000x1000 px figure: what this machine takes for any chart at all."""
+    figure = Figure(figsize=(10, 10), dpi=100)
+    FigureCanvasAgg(figure)
+    figure.add_subplot().plot([0, 1])
+    out = BytesIO()
+    figure.savefig(out, format="png")
+    return out.getvalue()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--examples", type=Path, help="write the example PNGs here")
@@ -76,6 +90,8 @@ def main() -> None:
         )
     rnd = random.Random(48)
     summary_chart(TITLE, ACTIVITIES, TEAM, HISTORY)  # load the fonts once
+    wall, cpu = _best(_bare_figure)
+    print(f"Yardstick, a bare 1000x1000 px matplotlib plot: {wall:.2f} s wall, {cpu:.2f} s CPU\n")
     print("| reps | summary wall | summary CPU | trend wall | trend CPU |")
     print("|---:|---:|---:|---:|---:|")
     for size in (10, 50, 500):
