@@ -209,12 +209,13 @@ class SlackPayloads:
         *,
         channel_id: str | None = None,
         user_name: str | None = None,
-        escape: bool = False,
+        escape: bool = True,
     ) -> dict[str, str]:
         """Every field of a slash command, as Slack form-encodes (or envelopes) them.
 
-        ``escape=True`` takes ``text`` as the user typed it and escapes it as Slack
-        does (:func:`slack_command_text`); otherwise it is sent as given.
+        ``text`` is taken as the user typed it and escaped as Slack does
+        (:func:`slack_command_text`), so every test exercises the real form;
+        ``escape=False`` sends it as given (text already in Slack's form).
         """
         channel = channel_id or self.channel_id
         return {
@@ -523,12 +524,12 @@ class SignedSlackClient(SlackPayloads):
         *,
         channel_id: str | None = None,
         user_name: str | None = None,
-        escape: bool = False,
+        escape: bool = True,
     ) -> AppResponse:
         """A slash command, with every field Slack sends (form-encoded).
 
-        ``text`` goes as given (what Slack would send) unless ``escape=True``
-        (see :meth:`command_form`).
+        ``text`` is what the user typed, escaped as Slack does before it is sent,
+        unless ``escape=False`` (see :meth:`command_form`).
         """
         fields = self.command_form(
             user_id, command, text, channel_id=channel_id, user_name=user_name, escape=escape
