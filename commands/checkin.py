@@ -32,6 +32,7 @@ from bot.messages.weekly import NUDGE_LOG_ACTION, nudge_activity
 from bot.runtime import Runtime
 from bot.team.roster import known_person
 from commands.grammar.checkin import InvalidCheckIn, parse_checkin, split_activity, usage
+from commands.grammar.tokens import as_typed
 from commands.recording import CannotUndo, Outcome, Undone, record, undo
 from storage import queries
 from storage.deadline import DB_ERRORS, Deadline, NotSaved, SaveUnknown, within
@@ -122,7 +123,7 @@ async def _log(
 ) -> None:
     runtime = live.runtime
     team_id, user_id = body["team_id"], body["user_id"]
-    text = body.get("text") or ""
+    text = as_typed(body.get("text") or "")
     deadline = Deadline(CHECKIN_SECONDS)
     person = await _rep(runtime, client, team_id, user_id, body.get("user_name", ""), deadline, ack)
     if person is None:

@@ -11,7 +11,7 @@ from sqlalchemy import select, text
 from bot.standin import SlackWebAPIStandIn
 from storage.models import CheckIn
 from tests.clock import FakeClock
-from tests.conftest import CHANNEL, Running, running_with, settle
+from tests.conftest import CHANNEL, MANAGER, Running, running_with, settle
 
 
 async def checkins(running: Running) -> list[CheckIn]:
@@ -197,3 +197,45 @@ async def test_backdating_into_last_week_names_that_week(running: Running) -> No
     await running.slack.wait_for("chat.postMessage")
     [line] = running.slack.messages_in(CHANNEL)
     assert "*Alice* logged 2 meetings for yesterday · 2/6 for the week of Mon 23 Nov" in line.text
+
+
+async def test_ampersands_and_angle_brackets_are_stored_as_typed_and_escaped_once(
+    running: Running,
+) -> None:
+    """Slack sends ``Q&A <b>`` as ``Q&amp;A &lt;b&gt;``: Huddle stores what the rep
+    typed, shows it escaped once, and counts the note's 280 characters on it."""
+    reply = await running.users.reply(
+        await running.users.command("UALICE", "/logmeeting", "2 Q&A <b> R&D")
+    )
+    assert "Q&amp;A &lt;b&gt; R&amp;D" in reply.all_text
+    assert "&amp;amp;" not in reply.all_text and "&amp;lt;" not in reply.all_text
+    await running.slack.wait_for("chat.postMessage")
+    [line] = running.slack.messages_in(CHANNEL)
+    assert "— “Q&amp;A &lt;b&gt; R&amp;D”" in line.text
+    assert "&amp;amp;" not in line.text
+
+    typed_entity = await running.users.reply(
+        await running.users.command("UBOB", "/log", "call &lt; is how HTML writes <")
+    )
+    assert "&amp;lt; is how HTML writes &lt;" in typed_entity.all_text
+
+    full = await running.users.reply(await running.users.command("UCARA", "/logcall", "&" * 280))
+    assert "Logged 1 call" in full.text
+    assert [(c.user_id, c.note) for c in await checkins(running)] == [
+        ("UALICE", "Q&A <b> R&D"),
+        ("UBOB", "&lt; is how HTML writes <"),
+        ("UCARA", "&" * 280),
+    ]
+
+
+async def test_a_mention_still_names_the_rep_when_command_text_is_escaped(
+    running: Running,
+) -> None:
+    reply = await running.users.reply(
+        await running.users.command(MANAGER, "/huddle", "goal <@UALICE|al> meetings 4")
+    )
+    assert "Alice's own goal: *4 meetings* a week" in reply.all_text
+    own = await running.users.reply(
+        await running.users.command(MANAGER, "/huddle", "goal <@UBOB|b&amp;b> calls 9")
+    )
+    assert "Bob's own goal: *9 calls* a week" in own.all_text

@@ -16,7 +16,15 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from bot.messages.usage import DEFAULT_EXPORT_WEEKS, MAX_EXPORT_WEEKS
-from commands.grammar.tokens import DIGITS, ISO_DATE, MENTION, NUMBER_LIKE, days, echo
+from commands.grammar.tokens import (
+    DIGITS,
+    ISO_DATE,
+    MENTION,
+    NUMBER_LIKE,
+    as_typed,
+    days,
+    echo,
+)
 
 MAX_GOAL = 1000
 MAX_AWAY_DAYS = 92
@@ -107,8 +115,10 @@ HuddleCommand = (
 
 
 def parse_huddle(text: str) -> HuddleCommand:
-    """Parse the text after ``/huddle``; raise :class:`InvalidCommand` when it is not one."""
-    tokens = _TOKEN.findall(text)
+    """Parse the text after ``/huddle`` as Slack sends it; raise :class:`InvalidCommand`
+    when it is not one. Mentions are found first, in Slack's form; every other token is
+    then read as typed (:func:`as_typed`), so a typed ``<@U1>`` is never a mention."""
+    tokens = [token if token[0] == "<" else as_typed(token) for token in _TOKEN.findall(text)]
     if not tokens:
         return Help()
     word = tokens[0].lower()

@@ -14,6 +14,16 @@ ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 """A person as Slack escapes them in command text: ``<@U123|alice>`` or ``<@U123>``."""
 MAX_ECHO = 40
+_SLACK_ENTITY = re.compile(r"&(amp|lt|gt);")
+_TYPED = {"amp": "&", "lt": "<", "gt": ">"}
+
+
+def as_typed(text: str) -> str:
+    """Slash-command text as the person typed it. Slack sends ``&``, ``<`` and ``>``
+    as ``&amp;``, ``&lt;`` and ``&gt;`` (the ``<@U…>`` spans it writes itself are the
+    only real ``<``); exactly those three are decoded, in one pass, so a typed
+    ``&lt;`` (sent as ``&amp;lt;``) stays ``&lt;``. Modal input arrives unescaped."""
+    return _SLACK_ENTITY.sub(lambda entity: _TYPED[entity[1]], text)
 
 
 def days(n: int) -> str:
