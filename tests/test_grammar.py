@@ -358,3 +358,14 @@ def test_any_text_parses_within_the_limits_or_is_refused(text: str) -> None:
     assert TODAY - timedelta(days=7) <= request.day <= TODAY
     assert len(request.note) <= 280
     assert request.note == request.note.strip()
+
+
+def test_nul_characters_are_dropped_so_the_note_can_be_stored() -> None:
+    """PostgreSQL text cannot hold a NUL; nobody means one, so it is not in the note,
+    and a count or day split by one still reads as typed."""
+    request = parse("2\x00 yester\x00day Acme\x00 intro\x00")
+    assert (request.count, request.day, request.note) == (
+        2,
+        TODAY - timedelta(days=1),
+        "Acme intro",
+    )

@@ -1,0 +1,129 @@
+"""Rules of the planner that mutation testing showed no test held: each test says
+what a user (or the ledger) would see go wrong if the rule broke."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from bot.domain.goals import TEAM_DEFAULT, GoalRow
+from bot.scheduled.planner import Plan, Send, plan
+from bot.team.state import Member, TeamState
+from storage.ledger import CLAIMED, DIGEST, FAILED, NUDGE, UNKNOWN, LedgerKey, LedgerRow
+from storage.queries import WeeksData
+from tests.test_planner import NY, settings, state
+
+W48 = date(2026, 11, 23)
+THURSDAY_3PM = datetime(2026, 11, 26, 15, 0, tzinfo=NY)
+FRIDAY_9AM = datetime(2026, 11, 27, 9, 0, tzinfo=NY)
+EARLY = date(2000, 1, 3)
+CONFIG = settings(HUDDLE_HUDDLE_AT="off")
+
+
+def with_ledger(team: TeamState, *rows: LedgerRow) -> TeamState:
+    return TeamState(**{**team.__dict__, "ledger": {row.key: row for row in rows}})
+
+
+def nudges(due: Plan) -> dict[str, Send]:
+    return {s.key.recipient: s for s in due.sends if s.key.kind == NUDGE}
+
+
+def digest_text(due: Plan) -> str:
+    [digest] = [s for s in due.sends if s.key.kind == DIGEST]
+    return str(digest.message)
+
+
+def test_the_digest_names_only_reps_who_missed_a_goal() -> None:
+    weeks = WeeksData()
+    weeks.totals[("UHIT", W48)] = {"meeting": 6}
+    team = state([("UHIT", "America/New_York"), ("UMISS", "America/New_York")], weeks)
+    text = digest_text(plan(FRIDAY_9AM, CONFIG, team))
+    assert "1 rep missed a goal this week" in text
+    assert "Umiss" in text and "Uhit" not in text
+
+
+def test_a_reps_own_goal_is_what_the_nudge_asks_for() -> None:
+    """Alice's own goal of 2 beats the team's 6: she is at goal and not nudged; Bob,
+    on the team goal, has 4 to go."""
+    weeks = WeeksData()
+    weeks.goal_rows = [
+        GoalRow("meeting", TEAM_DEFAULT, EARLY, 6),
+        GoalRow("meeting", "UALICE", EARLY, 2),
+    ]
+    weeks.totals[("UALICE", W48)] = {"meeting": 2}
+    weeks.totals[("UBOB", W48)] = {"meeting": 2}
+    team = state([("UALICE", "America/New_York"), ("UBOB", "America/New_York")], weeks)
+    sent = nudges(plan(THURSDAY_3PM, CONFIG, team))
+    assert set(sent) == {"UBOB"}
+    assert "4 meetings to go (2 of 6)" in sent["UBOB"].message["text"]
+
+
+def test_a_team_goal_from_a_later_week_does_not_hide_a_reps_own_goal() -> None:
+    """Rows in any order: the team's goal changes to 8 from next week, listed before
+    Alice's own goal of 3 from this week; this week she is asked for 3."""
+    weeks = WeeksData()
+    weeks.goal_rows = [
+        GoalRow("meeting", TEAM_DEFAULT, EARLY, 6),
+        GoalRow("meeting", TEAM_DEFAULT, W48 + timedelta(weeks=1), 8),
+        GoalRow("meeting", "UALICE", W48, 3),
+    ]
+    weeks.totals[("UALICE", W48)] = {"meeting": 1}
+    team = state([("UALICE", "America/New_York")], weeks)
+    [nudge] = nudges(plan(THURSDAY_3PM, CONFIG, team)).values()
+    assert "2 meetings to go (1 of 3)" in nudge.message["text"]
+
+
+def test_a_rep_away_one_day_is_asked_for_four_days_worth() -> None:
+    """Away on Monday only: 4 of 5 workdays, so 6 meetings become 5."""
+    weeks = WeeksData()
+    weeks.away["UREP"] = [(W48, W48)]
+    team = state([("UREP", "America/New_York")], weeks)
+    [nudge] = nudges(plan(THURSDAY_3PM, CONFIG, team)).values()
+    assert "5 meetings to go (0 of 5)" in nudge.message["text"]
+
+
+def test_a_failed_nudge_is_retried_on_its_own_ledger_row_and_an_unknown_one_looked_for() -> None:
+    team = state([("UFAILED", "America/New_York"), ("ULOST", "America/New_York")])
+    failed = LedgerRow(
+        1, LedgerKey(NUDGE, "UFAILED", "2026-W48"), FAILED, 2, THURSDAY_3PM, None, None
+    )
+    lost = LedgerRow(2, LedgerKey(NUDGE, "ULOST", "2026-W48"), UNKNOWN, 1, THURSDAY_3PM, None, None)
+    later = THURSDAY_3PM + timedelta(minutes=1)
+    sent = nudges(plan(later, CONFIG, with_ledger(team, failed, lost)))
+    assert (sent["UFAILED"].previous, sent["UFAILED"].verify_first) == (failed, False)
+    assert (sent["ULOST"].previous, sent["ULOST"].verify_first) == (lost, True)
+
+
+def test_a_claim_is_left_to_its_owner_until_the_lease_runs_out() -> None:
+    team = state([("UREP", "America/New_York")])
+    key = LedgerKey(NUDGE, "UREP", "2026-W48")
+    claim = LedgerRow(1, key, CLAIMED, 1, THURSDAY_3PM, None, None)
+    seconds_later = plan(THURSDAY_3PM + timedelta(seconds=10), CONFIG, with_ledger(team, claim))
+    assert seconds_later.sends == [] and seconds_later.skipped == [
+        (key, "being sent by another run")
+    ]
+    at_the_lease = plan(THURSDAY_3PM + timedelta(minutes=5), CONFIG, with_ledger(team, claim))
+    assert at_the_lease.sends == []
+    abandoned = plan(THURSDAY_3PM + timedelta(minutes=6), CONFIG, with_ledger(team, claim))
+    [takeover] = abandoned.sends
+    assert takeover.previous == claim and takeover.verify_first
+
+
+def test_a_send_is_given_up_after_five_attempts() -> None:
+    team = state([("UREP", "America/New_York")])
+    key = LedgerKey(NUDGE, "UREP", "2026-W48")
+    fourth = LedgerRow(1, key, FAILED, 4, THURSDAY_3PM, None, None)
+    fifth = LedgerRow(1, key, FAILED, 5, THURSDAY_3PM, None, None)
+    later = THURSDAY_3PM + timedelta(minutes=1)
+    assert [s.key for s in plan(later, CONFIG, with_ledger(team, fourth)).sends] == [key]
+    given_up = plan(later, CONFIG, with_ledger(team, fifth))
+    assert given_up.sends == [] and given_up.skipped == [(key, "gave up after 5 attempts")]
+
+
+def test_a_rep_who_missed_every_week_since_joining_three_weeks_ago_has_a_pattern() -> None:
+    """Joined on the Monday three weeks back and missed all four weeks since: 4 of 4."""
+    team = state([("UNEW", "America/New_York")])
+    joined = W48 - timedelta(weeks=3)
+    team = TeamState(**{**team.__dict__, "reps": [Member("UNEW", "New", NY, since=joined)]})
+    text = digest_text(plan(FRIDAY_9AM, CONFIG, team))
+    assert "1 with a pattern, 0 one-off" in text
+    assert "missed 4 of the last 4 weeks" in text
