@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run test lint layers typecheck unit demo bench clean
+.PHONY: run test lint layers typecheck unit mutate demo bench clean
 
 # pip's -qq keeps errors and drops the pages of notices and warnings a newcomer would
 # otherwise have to read past.
@@ -43,6 +43,25 @@ typecheck: $(STAMP)
 test: lint layers typecheck
 	@echo "==> pytest (SQLite and PostgreSQL)"
 	@$(BIN)/pytest -q -rs
+
+# The pure core's fast unit tests (no database, no HTTP): what `make mutate` runs
+# against each mutant, and what .ci/run runs again with the process clock far from UTC
+# (UNIT_ARGS=--process-tz=Pacific/Auckland), so a server-clock leak fails.
+UNIT_TESTS := tests/test_planner.py tests/test_planner_rules.py tests/test_progress.py \
+	tests/test_weeks.py tests/test_grammar.py tests/test_verdicts.py \
+	tests/test_admin_grammar.py tests/test_settings.py tests/test_weekly_messages.py \
+	tests/test_home_messages.py tests/test_announcements.py tests/test_team_calendar.py
+UNIT_ARGS ?=
+
+unit: $(STAMP)
+	@echo "==> pytest: the fast unit tests $(UNIT_ARGS)"
+	@$(BIN)/pytest -q -p no:cacheprovider $(UNIT_ARGS) $(UNIT_TESTS)
+
+# Mutation testing of the pure core ([tool.mutmut] in pyproject.toml; docs/MUTATION.md).
+# Slow (tens of minutes on two cores), so not part of `make test`.
+mutate: $(STAMP)
+	@echo "==> mutmut: the planner, goals, windows, weeks and check-in grammar"
+	@$(BIN)/mutmut run --max-children $${MUTATE_CHILDREN:-2}; $(BIN)/mutmut results
 
 # Check-ins against bare Bolt, then company scale; prints the table of
 # docs/PERFORMANCE.md. Needs PostgreSQL at 127.0.0.1:5432 like the tests; about 5 min.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -28,6 +30,23 @@ MANAGER = "UMANAGER1"
 REPS = {"UALICE": "Alice", "UBOB": "Bob", "UCARA": "Cara"}
 # Thursday 26 Nov 2026, 10:00 in New York.
 THURSDAY_MORNING = datetime(2026, 11, 26, 10, 0, tzinfo=ZoneInfo(TEAM_TZ))
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--process-tz",
+        metavar="ZONE",
+        help="run with the process timezone set to ZONE (e.g. Pacific/Auckland), so any "
+        "use of the server's clock instead of a team's or rep's timezone fails a test",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    zone = config.getoption("--process-tz")
+    if zone:
+        ZoneInfo(zone)  # a typo must not quietly run the suite on UTC
+        os.environ["TZ"] = zone
+        time.tzset()
 
 
 @pytest.fixture(scope="session")

@@ -237,7 +237,8 @@ def test_reps_far_west_of_the_team_are_nudged_at_the_team_time_before_the_summar
     zones = {"ULA": "America/Los_Angeles", "UHNL": "Pacific/Honolulu", "USYD": "Australia/Sydney"}
     config = settings("Australia/Sydney")
     start = datetime(2026, 11, 22, 0, 0, tzinfo=UTC)
-    sent = simulate(config, state(zones.items()), start, start + timedelta(days=8))
+    end = start + timedelta(days=8)
+    sent = simulate(config, state(zones.items()), start, end, step=timedelta(minutes=5))
     [summary_time] = sent[LedgerKey(SUMMARY, "CTEAM", "2026-W48")]
     for user_id in zones:
         [when] = sent[LedgerKey(NUDGE, user_id, "2026-W48")]

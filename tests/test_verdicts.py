@@ -15,7 +15,7 @@ from bot.domain.goals import TEAM_DEFAULT, GoalRow, RepWeek, rep_week
 from bot.messages.home import HomeData, home
 from bot.messages.progress import rep_progress
 from bot.messages.weekly import RepLine, digest, summary
-from bot.standin.webapi import visible_text
+from bot.standin import visible_text
 
 W47 = date(2026, 11, 16)
 W48 = date(2026, 11, 23)

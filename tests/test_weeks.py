@@ -3,7 +3,8 @@ workdays an away period leaves."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -57,3 +58,13 @@ def test_workdays_present_counts_mon_to_fri_outside_every_away_period() -> None:
     assert (
         workdays_present(monday, [(monday, monday), (date(2026, 11, 25), date(2026, 12, 1))]) == 1
     )
+
+
+def test_the_process_timezone_option_reaches_the_clock(pytestconfig: pytest.Config) -> None:
+    """``--process-tz`` (``.ci/run`` passes Pacific/Auckland) moves the server's clock."""
+    zone = pytestconfig.getoption("--process-tz")
+    if zone is None:
+        pytest.skip("runs under --process-tz")
+    assert datetime(2026, 11, 26, 12, tzinfo=UTC).astimezone().utcoffset() == ZoneInfo(
+        zone
+    ).utcoffset(datetime(2026, 11, 26, 12))
