@@ -1,0 +1,54 @@
+"""Which week ``huddle summary`` posts, and when it refuses (what the person at the
+terminal reads)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.domain.windows import summary_week
+from tests.test_planner import settings
+
+NY = ZoneInfo("America/New_York")
+W47, W48 = date(2026, 11, 16), date(2026, 11, 23)
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        datetime(2026, 11, 30, 0, 0, tzinfo=NY),  # Monday, the first minute of W49
+        datetime(2026, 12, 4, 8, 59, tzinfo=NY),  # Friday, a minute before W49's summary
+    ],
+)
+def test_without_a_week_the_latest_summarised_week_that_has_ended(moment: datetime) -> None:
+    assert summary_week(moment, settings()) == W48
+
+
+def test_a_week_whose_summary_time_passed_but_has_not_ended_must_be_named() -> None:
+    sunday_night = datetime(2026, 11, 29, 23, 59, tzinfo=NY)
+    with pytest.raises(ValueError) as refusal:
+        summary_week(sunday_night, settings())
+    assert str(refusal.value) == (
+        "The week of Mon 23 Nov 2026 (2026-W48) has not ended: it runs until Sun 29 Nov "
+        "(America/New_York). To post its summary now, name it: huddle summary --week 2026-W48"
+    )
+    assert summary_week(sunday_night, settings(), W48) == W48
+
+
+def test_before_this_weeks_summary_time_last_week_is_the_default() -> None:
+    thursday = datetime(2026, 11, 26, 10, 0, tzinfo=NY)
+    assert summary_week(thursday, settings()) == W47
+    assert summary_week(thursday, settings(), W48) == W48
+
+
+def test_a_week_that_has_not_begun_is_refused_even_when_named() -> None:
+    sunday_night = datetime(2026, 11, 29, 23, 59, tzinfo=NY)
+    with pytest.raises(ValueError) as refusal:
+        summary_week(sunday_night, settings(), date(2026, 11, 30))
+    assert str(refusal.value) == (
+        "The week of Mon 30 Nov 2026 (2026-W49) has not begun yet: there is nothing to summarise."
+    )
+    monday = datetime(2026, 11, 30, 0, 0, tzinfo=NY)
+    assert summary_week(monday, settings(), date(2026, 11, 30)) == date(2026, 11, 30)
