@@ -47,7 +47,8 @@ test: lint layers typecheck
 # The pure core's fast unit tests (no database, no HTTP): what `make mutate` runs
 # against each mutant, and what .ci/run runs again with the process clock far from UTC
 # (UNIT_ARGS=--process-tz=Pacific/Auckland), so a server-clock leak fails.
-UNIT_TESTS := tests/test_planner.py tests/test_planner_rules.py tests/test_progress.py \
+UNIT_TESTS := tests/test_planner.py tests/test_planner_rules.py tests/test_planner_load.py \
+	tests/test_progress.py \
 	tests/test_weeks.py tests/test_windows.py tests/test_grammar.py tests/test_verdicts.py \
 	tests/test_admin_grammar.py tests/test_settings.py tests/test_weekly_messages.py \
 	tests/test_home_messages.py tests/test_announcements.py tests/test_team_calendar.py

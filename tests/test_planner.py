@@ -74,7 +74,8 @@ def test_each_rep_is_nudged_at_their_own_thursday_3pm_once() -> None:
     }
     team = state(zones.items())
     start = datetime(2026, 11, 22, 0, 0, tzinfo=UTC)  # Sunday before the week
-    sent = simulate(settings(), team, start, start + timedelta(days=8))
+    end = start + timedelta(days=8)
+    sent = simulate(settings(), team, start, end, step=timedelta(minutes=5))
     nudges = {key.recipient: times for key, times in sent.items() if key.kind == NUDGE}
     assert set(nudges) == set(zones)
     for user_id, zone in zones.items():
@@ -253,7 +254,8 @@ def test_a_nudge_leaves_at_least_two_hours_before_the_summary() -> None:
     zones = {"UCHI": "America/Chicago", "UDEN": "America/Denver", "ULA": "America/Los_Angeles"}
     config = settings(HUDDLE_NUDGE_AT="fri 06:00")
     start = datetime(2026, 11, 26, 0, 0, tzinfo=NY)
-    sent = simulate(config, state(zones.items()), start, start + timedelta(days=2))
+    end = start + timedelta(days=2)
+    sent = simulate(config, state(zones.items()), start, end, step=timedelta(minutes=5))
     times = {
         user_id: local(sent[LedgerKey(NUDGE, user_id, "2026-W48")][0], "America/New_York")
         for user_id in zones
