@@ -322,6 +322,24 @@ def test_usage_for_log() -> None:
     assert "/log meeting" in text
 
 
+def test_the_usage_a_rep_reads_word_for_word() -> None:
+    rules = (
+        "COUNT is a whole number from 1 to 50 (default 1). DAY is `today` (default), "
+        "`yesterday`, a weekday like `mon` (the most recent one, today included) or "
+        "`YYYY-MM-DD`, at most 7 days back. NOTE is up to 280 characters."
+    )
+    assert usage(MEETING) == (
+        "Usage: `/logmeeting [COUNT] [DAY] [NOTE]`\n"
+        "Examples: `/logmeeting` · `/logmeeting 3` · `/logmeeting 2 yesterday Acme intro` · "
+        f"`/logmeeting mon`\n{rules}"
+    )
+    assert usage() == (
+        "Usage: `/log ACTIVITY [COUNT] [DAY] [NOTE]`\n"
+        "Examples: `/log meeting` · `/log meeting 3` · `/log meeting 2 yesterday Acme intro` · "
+        f"`/log meeting mon`\n{rules}"
+    )
+
+
 def test_usage_follows_the_configured_limits() -> None:
     text = usage(MEETING, max_count=20, backdate_days=3, max_note=100)
     assert "1 to 20" in text and "3 days" in text and "100 characters" in text

@@ -52,3 +52,9 @@ def test_a_week_that_has_not_begun_is_refused_even_when_named() -> None:
     )
     monday = datetime(2026, 11, 30, 0, 0, tzinfo=NY)
     assert summary_week(monday, settings(), date(2026, 11, 30)) == date(2026, 11, 30)
+
+
+def test_at_the_summary_time_this_week_is_the_one_due_and_must_be_named() -> None:
+    friday_9am = datetime(2026, 11, 27, 9, 0, tzinfo=NY)
+    with pytest.raises(ValueError, match=r"\(2026-W48\) has not ended"):
+        summary_week(friday_9am, settings())
