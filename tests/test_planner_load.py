@@ -6,6 +6,7 @@ clocks on Earth, whatever the team's timezone."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -70,3 +71,19 @@ def test_plans_from_the_loaded_weeks_equal_plans_from_every_week(team_zone: str)
         checked += len(everything.sends)
         now += timedelta(minutes=30)
     assert checked > 40  # boards, nudges, summaries and digests were all in there
+
+
+def test_a_nudge_that_opens_in_the_teams_next_week_counts_that_weeks_check_ins() -> None:
+    """A Pago Pago team (UTC-11) nudges on Monday 01:00: for its Kiritimati rep (UTC+14)
+    that is Sunday 00:00 on the team's clock, still the team's old week. The nudge must
+    count what the rep already logged in the new week: 2 to go, not 6."""
+    config = settings("Pacific/Pago_Pago", HUDDLE_HUDDLE_AT="off", HUDDLE_NUDGE_AT="mon 01:00")
+    new_week = date(2026, 11, 30)
+    full = WeeksData()
+    full.totals[("UKIRITIMATI", new_week)] = {"meeting": 4}
+    full.goal_rows = [GoalRow("meeting", TEAM_DEFAULT, date(2000, 1, 3), 6)]
+    now = datetime(2026, 11, 30, 1, 30, tzinfo=ZoneInfo("Pacific/Kiritimati"))
+    first, last = weeks_to_load(now, config)
+    team = state([("UKIRITIMATI", "Pacific/Kiritimati")], only(full, first, last))
+    [nudge] = plan(now, config, team).sends
+    assert "2 meetings to go (4 of 6)" in nudge.message["text"]

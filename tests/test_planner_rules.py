@@ -127,3 +127,16 @@ def test_a_rep_who_missed_every_week_since_joining_three_weeks_ago_has_a_pattern
     text = digest_text(plan(FRIDAY_9AM, CONFIG, team))
     assert "1 with a pattern, 0 one-off" in text
     assert "missed 4 of the last 4 weeks" in text
+
+
+def test_a_summary_too_big_for_one_message_continues_in_its_thread() -> None:
+    """Each part is its own ledger row, posted to the channel in the first part's thread."""
+    team = state([(f"U{n:04d}", "America/New_York") for n in range(400)])
+    summary = [s for s in plan(FRIDAY_9AM, CONFIG, team).sends if s.key.kind == "summary"]
+    first, *rest = summary
+    assert first.key == LedgerKey("summary", "CTEAM", "2026-W48") and first.parent is None
+    assert rest, "400 reps do not fit in one message"
+    for k, part in enumerate(rest, start=2):
+        assert part.key == LedgerKey("summary", f"CTEAM#{k}", "2026-W48")
+        assert (part.to, part.parent) == ("CTEAM", first.key)
+        assert f"(continued, part {k} of {len(summary)})" in part.message["text"]

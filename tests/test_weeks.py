@@ -8,7 +8,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.domain.weeks import iso_week, parse_iso_week, week_days, week_start, workdays_present
+from bot.domain.weeks import (
+    iso_week,
+    parse_iso_week,
+    system_clock,
+    week_days,
+    week_start,
+    workdays_present,
+)
 
 
 @pytest.mark.parametrize(
@@ -68,3 +75,9 @@ def test_the_process_timezone_option_reaches_the_clock(pytestconfig: pytest.Conf
     assert datetime(2026, 11, 26, 12, tzinfo=UTC).astimezone().utcoffset() == ZoneInfo(
         zone
     ).utcoffset(datetime(2026, 11, 26, 12))
+
+
+def test_the_system_clock_is_now_in_utc() -> None:
+    before = datetime.now(UTC)
+    now = system_clock()
+    assert now.tzinfo is UTC and before <= now <= datetime.now(UTC)
