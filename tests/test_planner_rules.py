@@ -4,6 +4,7 @@ what a user (or the ledger) would see go wrong if the rule broke."""
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from bot.domain.goals import TEAM_DEFAULT, GoalRow
 from bot.scheduled.planner import Plan, Send, plan
@@ -140,3 +141,32 @@ def test_a_summary_too_big_for_one_message_continues_in_its_thread() -> None:
         assert part.key == LedgerKey("summary", f"CTEAM#{k}", "2026-W48")
         assert (part.to, part.parent) == ("CTEAM", first.key)
         assert f"(continued, part {k} of {len(summary)})" in part.message["text"]
+
+
+def test_a_message_already_sent_is_not_sent_again_and_the_run_says_so() -> None:
+    team = state([("UREP", "America/New_York")])
+    key = LedgerKey(NUDGE, "UREP", "2026-W48")
+    sent = LedgerRow(1, key, "sent", 1, THURSDAY_3PM, "D1", "1.0")
+    due = plan(THURSDAY_3PM + timedelta(minutes=1), CONFIG, with_ledger(team, sent))
+    assert due.sends == [] and due.skipped == [(key, "already sent")]
+
+
+def test_a_late_evening_nudge_asks_about_the_reps_own_day() -> None:
+    """20:00 on Thursday in Los Angeles is already Friday in UTC: a rep away only on
+    Friday is here today and gets the nudge."""
+    weeks = WeeksData()
+    weeks.away["ULA"] = [(date(2026, 11, 27), date(2026, 11, 27))]
+    team = state([("ULA", "America/Los_Angeles")], weeks)
+    evening = datetime(2026, 11, 26, 20, 0, tzinfo=ZoneInfo("America/Los_Angeles"))
+    assert set(nudges(plan(evening, CONFIG, team))) == {"ULA"}
+
+
+def test_the_digest_counts_each_reps_own_misses_in_the_last_four_weeks() -> None:
+    """Hit the three weeks before, missed this one: a one-off, 1 of the last 4."""
+    weeks = WeeksData()
+    for i in (1, 2, 3):
+        weeks.totals[("UONCE", W48 - timedelta(weeks=i))] = {"meeting": 6}
+    team = state([("UONCE", "America/New_York")], weeks)
+    text = digest_text(plan(FRIDAY_9AM, CONFIG, team))
+    assert "0 with a pattern, 1 one-off" in text
+    assert "missed 1 of the last 4 weeks" in text
