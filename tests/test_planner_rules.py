@@ -7,9 +7,19 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.domain.goals import TEAM_DEFAULT, GoalRow
-from bot.scheduled.planner import Plan, Send, plan
+from bot.scheduled.planner import Force, Plan, Send, plan
 from bot.team.state import Member, TeamState
-from storage.ledger import CLAIMED, DIGEST, FAILED, NUDGE, UNKNOWN, LedgerKey, LedgerRow
+from storage.ledger import (
+    CLAIMED,
+    DIGEST,
+    FAILED,
+    HUDDLE,
+    NUDGE,
+    SUMMARY,
+    UNKNOWN,
+    LedgerKey,
+    LedgerRow,
+)
 from storage.queries import WeeksData
 from tests.test_planner import NY, settings, state
 
@@ -170,3 +180,40 @@ def test_the_digest_counts_each_reps_own_misses_in_the_last_four_weeks() -> None
     text = digest_text(plan(FRIDAY_9AM, CONFIG, team))
     assert "0 with a pattern, 1 one-off" in text
     assert "missed 1 of the last 4 weeks" in text
+
+
+def test_a_manual_nudge_run_sends_that_weeks_nudges_whatever_the_clock() -> None:
+    """``huddle nudge`` on a Tuesday: this week's nudges now, and nothing else."""
+    team = state([("UREP", "America/New_York")])
+    tuesday = datetime(2026, 11, 24, 11, 0, tzinfo=NY)
+    due = plan(tuesday, CONFIG, team, Force(frozenset({NUDGE}), W48))
+    assert [(s.key, s.to) for s in due.sends] == [(LedgerKey(NUDGE, "UREP", "2026-W48"), "UREP")]
+    assert plan(tuesday, CONFIG, team).sends == []
+
+
+def test_a_manual_summary_run_posts_the_named_week_and_no_nudges() -> None:
+    """``huddle summary --week 2026-W40`` on Thursday afternoon: W40's summary and
+    digest, not this week's nudges, which the clock alone would send."""
+    team = state([("UREP", "America/New_York")])
+    due = plan(THURSDAY_3PM, CONFIG, team, Force(frozenset({SUMMARY, DIGEST}), date(2026, 9, 28)))
+    assert [s.key for s in due.sends] == [
+        LedgerKey(SUMMARY, "CTEAM", "2026-W40"),
+        LedgerKey(DIGEST, "UBOSS", "2026-W40"),
+    ]
+    assert "Week of Mon 28 Sep — results" in due.sends[0].message["text"]
+
+
+def test_the_daily_board_goes_to_the_channel_once_a_day() -> None:
+    team = state([("UREP", "America/New_York")])
+    [board] = plan(datetime(2026, 11, 26, 9, 0, tzinfo=NY), settings(), team).sends
+    assert (board.key, board.to) == (LedgerKey(HUDDLE, "CTEAM", "2026-11-26"), "CTEAM")
+    assert board.message["text"].startswith("Daily huddle · Thu 26 Nov")
+
+
+def test_an_auckland_teams_board_goes_out_at_nine_in_auckland() -> None:
+    """09:00 on Thursday in Auckland is Wednesday evening in UTC (and on most servers)."""
+    team = state([("UREP", "Pacific/Auckland")])
+    morning = datetime(2026, 11, 26, 9, 0, tzinfo=ZoneInfo("Pacific/Auckland"))
+    [board] = plan(morning, settings("Pacific/Auckland"), team).sends
+    assert board.key == LedgerKey(HUDDLE, "CTEAM", "2026-11-26")
+    assert plan(morning - timedelta(minutes=1), settings("Pacific/Auckland"), team).sends == []
