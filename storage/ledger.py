@@ -23,6 +23,9 @@ from storage.queries import dialect_insert
 CLAIMED, SENT, FAILED, UNKNOWN = "claimed", "sent", "failed", "unknown"
 HUDDLE, NUDGE, SUMMARY, DIGEST = "huddle", "nudge", "summary", "digest"
 """The kinds of scheduled message, one ledger row per recipient and period each."""
+SUMMARY_CHART, DIGEST_CHART = "summary_chart", "digest_chart"
+"""The charts uploaded with the summary and each digest: rows of their own, so a
+failed upload is retried without touching the text it belongs to."""
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.domain.weeks import local_date
 from bot.runtime import Runtime
-from bot.scheduled.planner import Force, Plan, plan, weeks_to_load
+from bot.scheduled.planner import HISTORY_WEEKS, Force, Plan, plan, weeks_to_load
 from bot.scheduled.sender import Report, Sender
 from bot.team.roster import sync_roster
 from bot.team.state import load_state
@@ -34,7 +34,8 @@ async def run_due(
     now = runtime.now()
     first, last = weeks_to_load(now, runtime.settings)
     if force is not None:
-        first, last = min(first, force.week - timedelta(weeks=4)), max(last, force.week)
+        first = min(first, force.week - timedelta(weeks=HISTORY_WEEKS - 1))
+        last = max(last, force.week)
     state = await load_state(runtime, team_id, first, last)
     due = plan(now, runtime.settings, state, force)
     if dry_run:

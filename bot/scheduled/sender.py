@@ -14,6 +14,12 @@ Outcomes of a Slack call fall in three groups:
   later): Slack may still be carrying the request out, and a look made at once
   would miss the message about to appear and post it a second time.
 
+Charts (the summary's and each digest's) are uploads with ledger rows of their own,
+delivered after all the text: drawn in a worker thread, shared with
+``files_upload_v2`` beside their message (in its thread when it was split), and, since
+files carry no metadata, found again by their file name. A failed upload is logged
+and retried like a post; the text never waits for it.
+
 Direct messages fan out ``FAN_OUT`` at a time; the claims (and the outcomes) of the
 sends in flight together are written in one statement and one transaction.
 """
@@ -22,15 +28,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 import aiohttp
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackApiError, SlackRequestError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.messages.weekly_charts import Chart
 from bot.runtime import Runtime
 from bot.runtime.batching import Batcher
 from bot.scheduled.planner import Plan, Send
@@ -56,6 +63,10 @@ class OutcomeUnknown(Exception):
 
 class MayStillLand(OutcomeUnknown):
     """No answer in time: Slack may still be working on the request."""
+
+
+class ChartError(Exception):
+    """A chart could not be drawn: nothing was sent, the next tick tries again."""
 
 
 @dataclass
@@ -91,12 +102,14 @@ class Sender:
         self.report = Report()
         self._claims = Batcher(self._claim_new)
         self._outcomes = Batcher(self._record_all)
+        self._drawn: dict[int, tuple[Chart, bytes]] = {}
 
     async def deliver(self, plan: Plan) -> Report:
         """Firsts fan out in parallel, claimed a few fan-outs ahead of their send so
         that new claims share a statement; continuation parts follow, in order."""
         firsts = [s for s in plan.sends if s.parent is None]
-        parts = [s for s in plan.sends if s.parent is not None]
+        parts = [s for s in plan.sends if s.parent is not None and s.upload is None]
+        uploads = [s for s in plan.sends if s.upload is not None]
         gate = asyncio.Semaphore(FAN_OUT)
 
         async def gated(send: Send, row: LedgerRow | None) -> None:
@@ -107,7 +120,7 @@ class Sender:
             chunk = firsts[start : start + CLAIM_AHEAD]
             rows = await asyncio.gather(*(self._claim(s) for s in chunk))
             await asyncio.gather(*(gated(s, row) for s, row in zip(chunk, rows, strict=True)))
-        for send in parts:
+        for send in [*parts, *uploads]:  # the text first: a chart only adds to it
             await self._deliver(send)
         return self.report
 
@@ -135,42 +148,108 @@ class Sender:
     async def _deliver(self, send: Send) -> None:
         thread_ts = None
         if send.parent is not None:
-            thread_ts = await self._posted_ts(send.parent)
-            if thread_ts is None:
+            parent = await self._posted(send.parent)
+            if parent is None or parent.channel is None:
                 self.report.waiting.append(send.key)
                 return
+            if send.upload is not None:
+                await self._share(send, await self._claim(send), parent.channel, parent.ts)
+                return
+            thread_ts = parent.ts
         await self._send(send, await self._claim(send), thread_ts)
 
     async def _send(self, send: Send, row: LedgerRow | None, thread_ts: str | None) -> None:
         if row is None:
             self.report.lost_race.append(send.key)
             return
+        since = _since(send, row)
+
+        async def find() -> tuple[str, str] | None:
+            # Slack posts to a user ID in the app's DM with them; the DM's own ID is
+            # needed only to look in its history.
+            channel = await self._channel(send.to)
+            found = await self._find(channel, thread_ts, since, _with_key, str(send.key))
+            return (channel, found) if found is not None else None
+
+        async def post() -> tuple[str, str | None]:
+            posted = await _call(
+                self.client.chat_postMessage,
+                channel=send.to,
+                thread_ts=thread_ts,
+                metadata={"event_type": METADATA_EVENT, "event_payload": {"key": str(send.key)}},
+                **send.message,
+            )
+            return str(posted["channel"]), str(posted["ts"])
+
+        await self._settle(send, row, find, post)
+
+    async def _share(
+        self, send: Send, row: LedgerRow | None, channel: str, message_ts: str | None
+    ) -> None:
+        """Upload a chart beside its message (or in its thread). Files carry no
+        metadata, so a share of unknown outcome is found by its file name."""
+        upload = send.upload
+        if row is None or upload is None:
+            self.report.lost_race.append(send.key)
+            return
+        thread_ts = message_ts if upload.in_thread else None
+        since = _since(send, row)
+
+        async def find() -> tuple[str, str] | None:
+            found = await self._find(channel, thread_ts, since, _with_file, upload.filename)
+            return (channel, found) if found is not None else None
+
+        async def share() -> tuple[str, str | None]:
+            png = await self._png(upload.chart)
+            await _call(
+                self.client.files_upload_v2,
+                channel=channel,
+                thread_ts=thread_ts,
+                content=png,
+                filename=upload.filename,
+                title=upload.chart.title,
+                alt_txt=upload.chart.alt_text(),
+                initial_comment=send.message.get("text"),
+            )
+            return channel, None
+
+        await self._settle(send, row, find, share)
+
+    async def _png(self, chart: Chart) -> bytes:
+        """The chart's PNG, drawn in a worker thread (up to a second of CPU for a big
+        team: check-ins must not wait for it), once however many managers get it."""
+        drawn = self._drawn.get(id(chart))
+        if drawn is None or drawn[0] is not chart:
+            try:
+                drawn = (chart, await asyncio.to_thread(chart.png))
+            except Exception as error:  # a chart that cannot be drawn must not stop the tick
+                log.exception("%s could not be drawn", chart.title)
+                raise ChartError(f"chart not drawn ({type(error).__name__})") from error
+            self._drawn[id(chart)] = drawn
+        return drawn[1]
+
+    async def _settle(
+        self,
+        send: Send,
+        row: LedgerRow,
+        find: Callable[[], Awaitable[tuple[str, str] | None]],
+        go: Callable[[], Awaitable[tuple[str, str | None]]],
+    ) -> None:
+        """Send once, whatever Slack does: look first when an earlier attempt may have
+        landed, record the outcome, and never repeat a send whose outcome is unknown
+        without looking for it (see the module's docstring)."""
         look_first = send.verify_first
-        since = (send.previous.claimed_at if send.previous else row.claimed_at) - HISTORY_MARGIN
         for attempt in range(UNKNOWN_RETRIES):
             try:
-                # Slack posts to a user ID in the app's DM with them; the DM's own ID
-                # is needed only to look in its history.
-                channel = await self._channel(send.to) if look_first else send.to
-                if look_first:
-                    found = await self._find(send.key, channel, thread_ts, since)
-                    if found is not None:
-                        await self._record(row, SENT, channel=channel, ts=found)
-                        self.report.found_already_posted.append(send.key)
-                        return
-                posted = await _call(
-                    self.client.chat_postMessage,
-                    channel=channel,
-                    thread_ts=thread_ts,
-                    metadata={
-                        "event_type": METADATA_EVENT,
-                        "event_payload": {"key": str(send.key)},
-                    },
-                    **send.message,
-                )
-            except SlackApiError as error:
-                reason = str(error.response.get("error"))
-                log.warning("%s refused by Slack: %s", send.key, reason)
+                found = await find() if look_first else None
+                if found is not None:
+                    await self._record(row, SENT, channel=found[0], ts=found[1])
+                    self.report.found_already_posted.append(send.key)
+                    return
+                channel, ts = await go()
+            except (SlackApiError, SlackRequestError, ChartError) as error:
+                reason = _refusal(error)
+                log.warning("%s not sent: %s", send.key, reason)
                 await self._record(row, FAILED, error=reason)
                 self.report.failed.append((send.key, reason))
                 return
@@ -181,7 +260,7 @@ class Sender:
                 look_first = True
                 await asyncio.sleep(UNKNOWN_BACKOFF_SECONDS * 2**attempt)
                 continue
-            await self._record(row, SENT, channel=posted["channel"], ts=posted["ts"])
+            await self._record(row, SENT, channel=channel, ts=ts)
             self.report.sent.append(send.key)
             return
         await self._record(row, UNKNOWN, error="no answer from Slack")
@@ -194,15 +273,19 @@ class Sender:
         opened = await _call(self.client.conversations_open, users=to)
         return str(opened["channel"]["id"])
 
-    async def _posted_ts(self, key: LedgerKey) -> str | None:
+    async def _posted(self, key: LedgerKey) -> LedgerRow | None:
         async with self.runtime.sessions() as session:
-            row = await ledger.sent(session, self.team_id, key)
-        return row.ts if row is not None else None
+            return await ledger.sent(session, self.team_id, key)
 
     async def _find(
-        self, key: LedgerKey, channel: str, thread_ts: str | None, since: datetime
+        self,
+        channel: str,
+        thread_ts: str | None,
+        since: datetime,
+        match: Callable[[Iterable[dict[str, Any]], str], str | None],
+        needle: str,
     ) -> str | None:
-        """The ts of a message we posted for ``key``, if Slack has it."""
+        """The ts of a message of ours that ``match``-es ``needle``, if Slack has it."""
         if thread_ts is not None:
             response = await _call(
                 self.client.conversations_replies,
@@ -219,7 +302,25 @@ class Sender:
                 include_all_metadata=True,
                 limit=200,
             )
-        return _with_key(response["messages"], str(key))
+        return match(response["messages"], needle)
+
+
+def _since(send: Send, row: LedgerRow) -> datetime:
+    """How far back a look for an earlier attempt goes."""
+    return (send.previous.claimed_at if send.previous else row.claimed_at) - HISTORY_MARGIN
+
+
+def _refusal(error: Exception) -> str:
+    if isinstance(error, SlackApiError):
+        return str(error.response.get("error"))
+    return str(error)
+
+
+def _with_file(messages: Iterable[dict[str, Any]], filename: str) -> str | None:
+    for message in messages:
+        if any(f.get("name") == filename for f in message.get("files") or []):
+            return str(message["ts"])
+    return None
 
 
 def _with_key(messages: Iterable[dict[str, Any]], key: str) -> str | None:
