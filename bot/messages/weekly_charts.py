@@ -110,11 +110,16 @@ def _weeks(week: date) -> list[date]:
 
 
 def summary_chart_of(week: date, lines: Sequence[RepLine], judged: Judged) -> SummaryChart:
-    """The summary's chart: ``lines`` (the text's) in the text's order, and the team's
-    share of goal for each of the last :data:`CHART_WEEKS` weeks."""
+    """The summary's chart: ``lines`` (the text's) in the text's order, a bar for each
+    activity someone had a goal for, and the team's share of goal for each of the last
+    :data:`CHART_WEEKS` weeks."""
     return SummaryChart(
         title=summary_title(week),
-        activities=tuple(a.plural for a in activities_of(lines)),
+        activities=tuple(
+            a.plural
+            for a in activities_of(lines)
+            if any(line.week.of(a.key).asks for line in lines)
+        ),
         reps=tuple(rep_share(line) for line in summary_order(lines)),
         history=tuple(
             (week_label(w), team_share(lines if w == week_start(week) else judged(w)))
