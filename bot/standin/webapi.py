@@ -549,6 +549,9 @@ class SlackWebAPIStandIn(
         if upload is None:
             await self._record(RecordedCall(UPLOAD_METHOD, args, at, "error"))
             return web.Response(status=404, text="file_not_found", content_type="text/plain")
+        if len(data) != upload.length:  # the bytes must be the length announced
+            await self._record(RecordedCall(UPLOAD_METHOD, args, at, "error"))
+            return web.Response(status=400, text="length_mismatch", content_type="text/plain")
         upload.content = data
         await self._record(RecordedCall(UPLOAD_METHOD, args, at, "ok", fault=fault))
         return web.Response(text=f"OK - {len(data)}", content_type="text/plain")
