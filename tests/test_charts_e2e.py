@@ -5,13 +5,16 @@ looked up, not repeated."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from sqlalchemy import select
 
 from bot.messages.charts import ALT_TEXT_LIMIT
 from bot.standin import SlackWebAPIStandIn, UploadedFile
 from bot.standin.records import Message
 from storage.models import SendLedger
-from tests.conftest import CHANNEL, MANAGER, Running
+from tests.conftest import CHANNEL, MANAGER, Running, environment
+from tests.test_cli import huddle as huddle_cli
 from tests.test_scheduled_e2e import at
 
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -120,3 +123,31 @@ async def test_an_upload_of_unknown_outcome_is_looked_up_not_repeated(running: R
     assert ledger[("summary_chart", CHANNEL)] == ledger[("digest_chart", MANAGER)] == ("sent", 1)
     await friday(running, 1)
     assert len(shared(slack)) == 2
+
+
+async def test_huddle_report_writes_the_chart_the_summary_carries(
+    running: Running, tmp_path: Path
+) -> None:
+    await running.users.command("UALICE", "/logmeeting", "4 Acme")
+    await running.users.command("UBOB", "/logcall", "25")
+    await friday(running)
+    [uploaded] = [f for f in shared(running.slack) if f.channels == [CHANNEL]]
+    env = environment(str(running.huddle.runtime.settings.database_url), running.slack)
+    out = tmp_path / "week.png"
+    code, said, _ = await huddle_cli(
+        "report", "--team", CHANNEL, "--week", "2026-W48", "--out", str(out), env=env, cwd=tmp_path
+    )
+    assert code == 0 and f"Wrote {out}" in said and "Alice: meetings 66%, calls 0%" in said
+    png = out.read_bytes()
+    assert png.startswith(PNG) and png[12:16] == b"IHDR"
+    assert int.from_bytes(png[16:20], "big") == 1000  # px wide, like every chart
+    assert png == uploaded.content  # the very picture the summary carries
+
+    code, _, err = await huddle_cli(
+        "report", "--team", "CELSEWHERE", "--out", str(out), env=env, cwd=tmp_path
+    )
+    assert code == 2 and "CELSEWHERE is not a team" in err
+    code, _, err = await huddle_cli(
+        "report", "--week", "2099-W01", "--out", "x.png", env=env, cwd=tmp_path
+    )
+    assert code == 2 and "has not begun" in err

@@ -7,18 +7,20 @@ The scheduler's tick, ``huddle nudge`` and ``huddle summary`` all come through
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.domain.weeks import local_date
+from bot.messages.weekly_charts import SummaryChart
 from bot.runtime import Runtime
 from bot.scheduled.planner import HISTORY_WEEKS, Force, Plan, plan, weeks_to_load
 from bot.scheduled.sender import Report, Sender
 from bot.team.roster import sync_roster
 from bot.team.state import load_state
+from storage.ledger import SUMMARY, SUMMARY_CHART
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +44,17 @@ async def run_due(
         return due, Report()
     report = await Sender(runtime, client, team_id).deliver(due)
     return due, report
+
+
+async def summary_chart(runtime: Runtime, team_id: str, week: date) -> SummaryChart:
+    """The chart ``week``'s summary carries (or would): planned exactly as the summary
+    is, from a state that has sent nothing yet, so ``huddle report`` draws the same."""
+    state = await load_state(runtime, team_id, week - timedelta(weeks=HISTORY_WEEKS - 1), week)
+    unsent = replace(state, ledger={})
+    due = plan(runtime.now(), runtime.settings, unsent, Force(frozenset({SUMMARY}), week))
+    [chart] = [s.upload.chart for s in due.sends if s.upload and s.key.kind == SUMMARY_CHART]
+    assert isinstance(chart, SummaryChart)
+    return chart
 
 
 @dataclass

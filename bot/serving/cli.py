@@ -8,7 +8,8 @@ import contextlib
 import logging
 import sys
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
+from pathlib import Path
 
 from bot.domain.settings import ConfigError, Settings, load_settings
 from bot.domain.weeks import system_clock
@@ -160,6 +161,59 @@ def _export(environ: dict[str, str], since_text: str | None) -> int:
     return asyncio.run(run())
 
 
+def _report(environ: dict[str, str], channel: str | None, week_text: str | None, out: Path) -> int:
+    """The summary's chart for a week, drawn locally into ``out``."""
+    from slack_sdk.errors import SlackApiError
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from bot.domain.weeks import iso_week, local_date, parse_iso_week, week_start
+    from bot.domain.windows import summary_window
+    from bot.messages.weekly_charts import SummaryChart
+    from bot.runtime import Runtime
+    from bot.runtime.slack_client import web_client
+    from bot.scheduled.jobs import summary_chart
+
+    settings = _settings(environ)
+    logs.configure(settings.secrets, level=logging.WARNING)
+    if channel is not None and channel != settings.channel:
+        print(f"huddle: {channel} is not a team here (teams: {settings.channel})", file=sys.stderr)
+        return 2
+    now = system_clock()
+    this_week = week_start(local_date(now, settings.timezone))
+    try:
+        week = parse_iso_week(week_text) if week_text else this_week
+    except ValueError as error:
+        print(f"huddle: {error}", file=sys.stderr)
+        return 2
+    if week_text is None and now < summary_window(week, settings).start:
+        week -= timedelta(weeks=1)  # this week's summary is not out yet: the last one
+    if week > this_week:
+        print(f"huddle: {iso_week(week)} has not begun yet", file=sys.stderr)
+        return 2
+
+    async def chart() -> SummaryChart | None:
+        runtime = Runtime.create(settings, system_clock)
+        try:
+            team_id = (await web_client(runtime).auth_test())["team_id"]
+            return await summary_chart(runtime, team_id, week)
+        except SlackApiError as error:
+            reason = error.response.get("error")
+            print(f"huddle: Slack refused auth.test ({reason})", file=sys.stderr)
+        except SQLAlchemyError as error:
+            print(f"huddle: the database can't be read ({type(error).__name__})", file=sys.stderr)
+        finally:
+            await runtime.close()
+        return None
+
+    drawn = asyncio.run(chart())
+    if drawn is None:
+        return 1
+    png = drawn.png()
+    out.write_bytes(png)
+    print(f"Wrote {out} ({len(png) // 1024} KB). {drawn.alt_text()}")
+    return 0
+
+
 def _demo(_environ: dict[str, str]) -> int:
     from bot.serving.demo import run_demo
 
@@ -194,6 +248,16 @@ def parser() -> argparse.ArgumentParser:
     export.add_argument(
         "--since", metavar="YYYY-MM-DD", help="only check-ins for this day or later (default: all)"
     )
+    report = commands.add_parser(
+        "report", help="draw a week's summary chart into a PNG file (what the summary carries)"
+    )
+    report.add_argument("--team", metavar="C…", help="the team's channel ID (default: the team)")
+    report.add_argument(
+        "--week",
+        metavar="YYYY-Www",
+        help="the week to draw (default: the latest week whose summary time has passed)",
+    )
+    report.add_argument("--out", metavar="FILE.png", type=Path, required=True)
     db = commands.add_parser("db", help="database maintenance")
     db.add_argument(
         "action", choices=["upgrade"], help="upgrade: migrate the schema to the latest version"
@@ -210,6 +274,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _job(environ, frozenset({SUMMARY, DIGEST}), args.week, args.dry_run)
     if args.command == "export":
         return _export(environ, args.since)
+    if args.command == "report":
+        return _report(environ, args.team, args.week, args.out)
     handlers = {"run": _run, "demo": _demo, "db": _db_upgrade}
     return handlers[args.command](environ)
 
