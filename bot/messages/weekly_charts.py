@@ -29,7 +29,6 @@ from bot.messages.weekly import (
     RepLine,
     activities_of,
     digest_groups,
-    digest_title,
     summary_order,
     summary_title,
     team_share,
@@ -65,9 +64,12 @@ class TrendChart:
     title: str
     weeks: tuple[str, ...]
     reps: tuple[tuple[str, tuple[Share, ...]], ...]
+    axis: tuple[str, ...] = ()
+    """The weeks as the picture labels them (``weeks`` when empty): short enough that
+    eight fit side by side on a phone."""
 
     def png(self) -> bytes:
-        return trend_chart(self.title, self.weeks, self.reps)
+        return trend_chart(self.title, self.axis or self.weeks, self.reps)
 
     def alt_text(self) -> str:
         return trend_alt_text(self.title, self.weeks, self.reps)
@@ -101,6 +103,14 @@ def rep_share(line: RepLine) -> RepShare:
 def week_label(week: date) -> str:
     """A week on a chart's axis: its Monday, "23 Nov"."""
     return f"{week:%-d %b}"
+
+
+def axis_labels(weeks: Sequence[date]) -> tuple[str, ...]:
+    """ "15 Dec", "22", "29", "5 Jan", …: the month only where it changes."""
+    return tuple(
+        week_label(w) if i == 0 or w.month != weeks[i - 1].month else f"{w:%-d}"
+        for i, w in enumerate(weeks)
+    )
 
 
 def _weeks(week: date) -> list[date]:
@@ -137,8 +147,9 @@ def trend_chart_of(
     by_week = [{line.user_id: line.week for line in judged(w)} for w in weeks]
     pattern, one_off = digest_groups(missed, patterns)
     return TrendChart(
-        title=f"{digest_title(week)}: who missed, over {CHART_WEEKS} weeks",
+        title=f"Who missed · {CHART_WEEKS} weeks to {week_label(week_start(week))}",
         weeks=tuple(week_label(w) for w in weeks),
+        axis=axis_labels(weeks),
         reps=tuple(
             (line.name, tuple(week_share(weeks_of.get(line.user_id)) for weeks_of in by_week))
             for line in [*pattern, *one_off]

@@ -228,7 +228,9 @@ def parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "run", help="serve Slack (HTTP or Socket Mode); the demo when no credentials are set"
     )
-    commands.add_parser("demo", help="run a scripted demo against the local Slack stand-in")
+    commands.add_parser(
+        "demo", help="play a whole week (board, check-ins, nudges, summary, digest) in seconds"
+    )
     nudge = commands.add_parser("nudge", help="send this week's Thursday nudges now (never twice)")
     nudge.add_argument(
         "--dry-run", action="store_true", help="list who would be nudged; send nothing"
