@@ -4,6 +4,9 @@ The tick, ``huddle nudge`` and ``huddle summary`` all ask the same question here
 only the sender talks to Slack. Every item carries its ledger key, and the ledger
 rows already present decide whether an item is new, a retry after a definite
 failure, or a send whose outcome must first be checked in Slack (see ``bot.scheduled.sender``).
+The summary and each digest come with a chart: a send of its own (an :class:`Upload`,
+with its own ledger row) whose parent is the message it belongs to, so the text never
+depends on the picture.
 """
 
 from __future__ import annotations
