@@ -5,13 +5,19 @@ looked up, not repeated."""
 
 from __future__ import annotations
 
+import asyncio
+import time
+from dataclasses import replace
+from datetime import date, timedelta
 from pathlib import Path
 
 from sqlalchemy import select
 
 from bot.messages.charts import ALT_TEXT_LIMIT
+from bot.scheduled.planner import HISTORY_WEEKS, plan
 from bot.standin import SlackWebAPIStandIn, UploadedFile
 from bot.standin.records import Message
+from bot.team.state import TeamState, load_state
 from storage.models import SendLedger
 from tests.conftest import CHANNEL, MANAGER, Running, environment
 from tests.test_cli import huddle as huddle_cli
@@ -32,6 +38,16 @@ async def states(running: Running) -> dict[tuple[str, str], tuple[str, int]]:
     async with running.huddle.runtime.sessions() as session:
         rows = await session.scalars(select(SendLedger))
         return {(r.kind, r.recipient): (r.state, r.attempts) for r in rows}
+
+
+async def state_now(running: Running) -> TeamState:
+    """The team as a plan now would see it, with nothing sent yet."""
+    week = date(2026, 11, 23)
+    runtime = running.huddle.runtime
+    state = await load_state(
+        runtime, running.huddle.team_id, week - timedelta(weeks=HISTORY_WEEKS - 1), week
+    )
+    return replace(state, ledger={})
 
 
 async def friday(running: Running, minute: int = 0) -> None:
@@ -151,3 +167,38 @@ async def test_huddle_report_writes_the_chart_the_summary_carries(
         "report", "--week", "2099-W01", "--out", "x.png", env=env, cwd=tmp_path
     )
     assert code == 2 and "has not begun" in err
+
+
+async def test_drawing_the_charts_leaves_the_event_loop_free(running: Running) -> None:
+    """Charts are drawn in a worker thread: the loop keeps serving check-ins meanwhile."""
+    slack = running.slack
+    many = [f"UREP{i:03d}" for i in range(300)]
+    for user in many:
+        slack.add_user(user, f"Rep {user[4:]}", tz="UTC")
+    slack.channels[CHANNEL].members.extend(many)
+    running.clock.set(at(27, 9, 0))
+    ticker = running.ticker()
+    ticker.roster_day = None
+    gaps: list[float] = []
+    stop = asyncio.Event()
+
+    async def heartbeat() -> None:
+        loop = asyncio.get_running_loop()
+        last = loop.time()
+        while not stop.is_set():
+            await asyncio.sleep(0.005)
+            gaps.append(loop.time() - last)
+            last = loop.time()
+
+    beating = asyncio.create_task(heartbeat())
+    await ticker.tick()
+    stop.set()
+    await beating
+    [summary_png] = [f for f in shared(slack) if f.channels == [CHANNEL]]
+    assert summary_png.content is not None
+    due = plan(running.clock(), running.huddle.runtime.settings, await state_now(running))
+    [chart] = [s.upload.chart for s in due.sends if s.upload and s.key.kind == "summary_chart"]
+    began = time.perf_counter()
+    chart.png()
+    drawing = time.perf_counter() - began
+    assert max(gaps) < drawing / 2, (max(gaps), drawing)
