@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from functools import partial
+from functools import cache, partial
 from zoneinfo import ZoneInfo
 
 from bot.domain.goals import PATTERN_WEEKS, GoalBook
@@ -234,7 +234,8 @@ def plan(now: datetime, settings: Settings, state: TeamState, force: Force | Non
             missed = [line for line in lines(week) if line.week.has_goals and line.week.short]
             patterns = _pattern_counts(state, goals, missed, week)
             digest = messages.digest(week, missed, patterns)
-            trend = _once(partial(trend_chart_of, week, missed, patterns, judged))
+            # One chart for every manager, built once, so the sender draws it once.
+            trend = cache(partial(trend_chart_of, week, missed, patterns, judged))
             for manager in state.managers:
                 parts = _parts(DIGEST, manager, period, digest)
                 offers += [*parts, _chart(DIGEST_CHART, manager, period, parts, trend)]
@@ -248,19 +249,6 @@ def plan(now: datetime, settings: Settings, state: TeamState, force: Force | Non
         else:
             result.skipped.append((offer.key, reason))
     return result
-
-
-def _once(make: Callable[[], Chart]) -> Callable[[], Chart]:
-    """``make``, called at most once: every manager's digest shares one chart, so
-    the sender renders it once."""
-    made: list[Chart] = []
-
-    def chart() -> Chart:
-        if not made:
-            made.append(make())
-        return made[0]
-
-    return chart
 
 
 def _needs_nudge(state: TeamState, rep: Member, line: RepLine, window: Window) -> bool:
