@@ -147,17 +147,22 @@ CHART_COMMENTS = {
 }
 
 
+def chart_filename(key: LedgerKey) -> str:
+    """A chart's file name, unique in its conversation: its ledger key, readable."""
+    recipient = key.recipient.replace("@", "-")
+    return f"huddle-{key.kind.replace('_', '-')}-{key.period}-{recipient}.png"
+
+
 def _chart(
     kind: str, to: str, period: str, parts: Sequence[_Offer], chart: Callable[[], Chart]
 ) -> _Offer:
     """The chart of a summary or digest (``parts``): shared after its first part, in
     its thread when it was split, under a ledger row of its own."""
     key = LedgerKey(kind, to, period)
-    filename = f"huddle-{kind.replace('_', '-')}-{period}-{to.replace('@', '-')}.png"
     split = len(parts) > 1
 
     def upload() -> Upload:
-        return Upload(chart(), filename, in_thread=split)
+        return Upload(chart(), chart_filename(key), in_thread=split)
 
     comment: Message = {"text": CHART_COMMENTS[kind]}
     return _Offer(key, to, _built(comment), parent=parts[0].key, upload=upload)
