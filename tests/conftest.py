@@ -1,12 +1,15 @@
-"""Fixtures: both databases, the Slack stand-in, and Huddle served over real HTTP."""
+"""Fixtures: both databases, the Slack stand-in, and Huddle served the way Slack reaches
+it: signed HTTP posts by default, or Socket Mode envelopes for a test parametrized with
+:data:`BOTH_TRANSPORTS` (the same scenario, the same assertions, both modes)."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -16,12 +19,21 @@ from bot.live.updates import LiveUpdates
 from bot.scheduled.jobs import Ticker
 from bot.serving.server import Huddle, prepare, serving_http
 from bot.serving.server import drain as settle
-from bot.standin import SignedSlackClient, SlackWebAPIStandIn
+from bot.serving.socket_mode import serving_socket_mode
+from bot.standin import (
+    Ack,
+    SignedSlackClient,
+    SlackUsers,
+    SlackWebAPIStandIn,
+    SocketModeStandIn,
+    SocketModeUsers,
+)
 from tests.clock import FakeClock
 from tests.databases import PostgresDatabase, SqliteTemplate
 
 SIGNING_SECRET = "test-signing-secret-8f1d2a"
 BOT_TOKEN = "xoxb-test-0000-huddle-token"
+APP_TOKEN = "xapp-1-A0HUDDLE-1-test-app-token-3b7e"
 CHANNEL = "CHUDDLE01"
 TEAM_TZ = "America/New_York"
 MANAGER = "UMANAGER1"
@@ -82,15 +94,38 @@ def environment(database_url: str, slack: SlackWebAPIStandIn, **overrides: str) 
     }
 
 
+Transport = Literal["http", "socket_mode"]
+BOTH_TRANSPORTS = pytest.mark.parametrize("transport", ["http", "socket_mode"])
+"""Runs a ``running`` test over HTTP and over Socket Mode (it overrides :func:`transport`)."""
+SOCKET_PING_SECONDS = 0.1
+"""The app's websocket ping in tests: a dropped socket is noticed within this."""
+
+
+@pytest.fixture
+def transport() -> Transport:
+    """How Slack reaches the app in ``running``: HTTP unless a test says both."""
+    return "http"
+
+
 @dataclass
 class Running:
-    """Huddle served over HTTP, and the means to talk to it the way Slack does."""
+    """Huddle served, and the means to talk to it the way Slack does (``users``)."""
 
     huddle: Huddle
     url: str
+    """The HTTP base URL; empty in Socket Mode."""
     slack: SlackWebAPIStandIn
-    users: SignedSlackClient
+    users: SlackUsers
     clock: FakeClock
+    socket_mode: SocketModeStandIn | None = None
+    """Slack's Socket Mode side, when that is the transport."""
+    acks: list[Ack] = field(default_factory=list)
+
+    @property
+    def signed(self) -> SignedSlackClient:
+        """The HTTP client, for tests of what only HTTP has (signatures, raw bodies)."""
+        assert isinstance(self.users, SignedSlackClient), "an HTTP-only test"
+        return self.users
 
     def ticker(self) -> Ticker:
         """The scheduler's tick, to call by hand at the instants a test chooses."""
@@ -123,16 +158,36 @@ async def served(
         yield url, users
 
 
+@asynccontextmanager
+async def connected(
+    huddle: Huddle, slack: SlackWebAPIStandIn
+) -> AsyncIterator[tuple[SocketModeStandIn, SocketModeUsers]]:
+    """Huddle connected to the Socket Mode stand-in, and users whose actions arrive as
+    envelopes on that socket."""
+    async with (
+        SocketModeStandIn(slack, app_token=APP_TOKEN) as socket_mode,
+        serving_socket_mode(huddle.app, APP_TOKEN, ping_interval=SOCKET_PING_SECONDS),
+    ):
+        await socket_mode.wait_for_connections(1)
+        yield socket_mode, SocketModeUsers(socket_mode, team_id=slack.team_id)
+
+
 @pytest.fixture
 async def running(
-    database_url: str, slack: SlackWebAPIStandIn, clock: FakeClock
+    database_url: str, slack: SlackWebAPIStandIn, clock: FakeClock, transport: Transport
 ) -> AsyncIterator[Running]:
-    settings = load_settings(environment(database_url, slack))
+    overrides = {"SLACK_APP_TOKEN": APP_TOKEN} if transport == "socket_mode" else {}
+    settings = load_settings(environment(database_url, slack, **overrides))
     huddle = await prepare(settings, clock)
     pace_quickly(huddle.live)
     try:
-        async with served(huddle, slack) as (url, users):
-            yield Running(huddle, url, slack, users, clock)
-            await settle()
+        if transport == "socket_mode":
+            async with connected(huddle, slack) as (socket_mode, users):
+                yield Running(huddle, "", slack, users, clock, socket_mode, socket_mode.acks)
+                await settle()
+        else:
+            async with served(huddle, slack) as (url, users):
+                yield Running(huddle, url, slack, users, clock)
+                await settle()
     finally:
         await huddle.close()

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import logging
+import signal
 import sys
 from collections.abc import Sequence
 from datetime import datetime
@@ -15,8 +15,11 @@ from bot.domain.weeks import system_clock
 from bot.runtime import logs
 from bot.scheduled.planner import Plan
 from bot.scheduled.sender import Report
+from bot.serving.credentials import CredentialRefused
 from bot.serving.environment import read_environment
 from storage.ledger import DIGEST, NUDGE, SUMMARY
+
+log = logging.getLogger("huddle")
 
 CONNECT_HELP = """\
 No Slack credentials found (SLACK_BOT_TOKEN is not set), so that was the demo.
@@ -47,9 +50,36 @@ def _run(environ: dict[str, str]) -> int:
         return exit_code
     settings = _settings(environ)
     logs.configure(settings.secrets)
-    with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(serve_forever(settings, system_clock))
+
+    async def serve() -> None:
+        stop = asyncio.Event()
+        _stop_on_signals(stop)
+        await serve_forever(settings, system_clock, stop)
+
+    try:
+        asyncio.run(serve())
+    except KeyboardInterrupt:  # the second Ctrl-C: the operator would not wait
+        return 130
     return 0
+
+
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
+
+
+def _stop_on_signals(stop: asyncio.Event) -> None:
+    """SIGTERM (``systemctl stop``, ``docker stop``, a deploy) and SIGINT (Ctrl-C) ask for
+    an orderly stop. Then the default handling comes back, so a second Ctrl-C (or
+    SIGTERM) stops at once, for an operator who will not wait."""
+    loop = asyncio.get_running_loop()
+
+    def requested(received: signal.Signals) -> None:
+        log.info("%s received: stopping (a second one stops at once)", received.name)
+        for number in STOP_SIGNALS:
+            loop.remove_signal_handler(number)
+        stop.set()
+
+    for number in STOP_SIGNALS:
+        loop.add_signal_handler(number, requested, number)
 
 
 def _db_upgrade(environ: dict[str, str]) -> int:
@@ -204,6 +234,14 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     environ = read_environment()
+    try:
+        return _command(args, environ)
+    except CredentialRefused as refused:  # named for the operator, without a traceback
+        print(f"huddle: {refused}", file=sys.stderr)
+        return 1
+
+
+def _command(args: argparse.Namespace, environ: dict[str, str]) -> int:
     if args.command == "nudge":
         return _job(environ, frozenset({NUDGE}), None, args.dry_run)
     if args.command == "summary":
