@@ -101,6 +101,20 @@ SOCKET_PING_SECONDS = 0.1
 """The app's websocket ping in tests: a dropped socket is noticed within this."""
 
 
+ACK_LATENCIES: list[float] = []
+"""Every Socket Mode ack of the session, in seconds, for the summary at the end."""
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if ACK_LATENCIES:
+        ordered = sorted(ACK_LATENCIES)
+        p50, p99 = (ordered[min(len(ordered) - 1, int(len(ordered) * q))] for q in (0.5, 0.99))
+        terminalreporter.write_line(
+            f"Socket Mode acks: {len(ordered)}, p50 {p50 * 1000:.0f} ms, "
+            f"p99 {p99 * 1000:.0f} ms, max {ordered[-1] * 1000:.0f} ms (Slack allows 3000)"
+        )
+
+
 @pytest.fixture
 def transport() -> Transport:
     """How Slack reaches the app in ``running``: HTTP unless a test says both."""
@@ -120,6 +134,17 @@ class Running:
     socket_mode: SocketModeStandIn | None = None
     """Slack's Socket Mode side, when that is the transport."""
     acks: list[Ack] = field(default_factory=list)
+
+    @asynccontextmanager
+    async def users_from(self, team_id: str) -> AsyncIterator[SlackUsers]:
+        """Users of another workspace, reaching this app the same way ``users`` do."""
+        if self.socket_mode is not None:
+            yield SocketModeUsers(self.socket_mode, team_id=team_id)
+            return
+        async with SignedSlackClient(
+            f"{self.url}/slack/events", SIGNING_SECRET, team_id=team_id, standin=self.slack
+        ) as users:
+            yield users
 
     @property
     def signed(self) -> SignedSlackClient:
@@ -185,6 +210,7 @@ async def running(
             async with connected(huddle, slack) as (socket_mode, users):
                 yield Running(huddle, "", slack, users, clock, socket_mode, socket_mode.acks)
                 await settle()
+                ACK_LATENCIES.extend(ack.latency for ack in socket_mode.acks)
         else:
             async with served(huddle, slack) as (url, users):
                 yield Running(huddle, url, slack, users, clock)

@@ -18,7 +18,7 @@ from sqlalchemy import select, update
 from bot.standin import AppResponse, visible_text
 from bot.team.roster import sync_roster
 from storage.models import CheckIn, Person
-from tests.conftest import CHANNEL, MANAGER, TEAM_TZ, Running, settle
+from tests.conftest import BOTH_TRANSPORTS, CHANNEL, MANAGER, TEAM_TZ, Running, settle
 from tests.forms import modal_values
 
 NY = ZoneInfo(TEAM_TZ)
@@ -59,6 +59,7 @@ async def checkins(running: Running) -> list[CheckIn]:
 # the Home -------------------------------------------------------------------------------
 
 
+@BOTH_TRANSPORTS
 async def test_new_rep_sees_their_week_and_buttons_but_no_history(running: Running) -> None:
     view = await open_home(running, "UCARA")
     text = shown(view)
@@ -101,6 +102,7 @@ async def test_rep_mid_week_sees_what_is_left_history_and_streak(running: Runnin
     assert running.slack.rejections == []
 
 
+@BOTH_TRANSPORTS
 async def test_home_follows_every_checkin_and_undo(running: Running) -> None:
     await open_home(running, "UBOB")
     await command(running, "UBOB", "/logcall", "4")
@@ -175,6 +177,7 @@ async def submit(
     return response
 
 
+@BOTH_TRANSPORTS
 async def test_modal_logs_like_a_slash_command(running: Running) -> None:
     view = await open_modal(running, "UALICE", "call")
     activity, _count, day, _note = view["blocks"]
@@ -205,6 +208,7 @@ async def test_modal_logs_like_a_slash_command(running: Running) -> None:
     assert running.slack.rejections == []
 
 
+@BOTH_TRANSPORTS
 async def test_submitting_twice_is_not_counted_twice(running: Running) -> None:
     view = await open_modal(running, "UBOB", "meeting")
     await submit(running, "UBOB", view, count="1", note="")
@@ -219,6 +223,7 @@ async def test_submitting_twice_is_not_counted_twice(running: Running) -> None:
     assert len(await checkins(running)) == 2
 
 
+@BOTH_TRANSPORTS
 @pytest.mark.parametrize(
     ("fields", "field", "words"),
     [

@@ -59,7 +59,13 @@ class SocketModeServer(AsyncSocketModeHandler):
         self._in_flight.add(task)
         try:
             response = await run_async_bolt_app(self.app, req)
-            await send_async_response(client, req, response, 0.0)
+            if response.status == 200:
+                await send_async_response(client, req, response, 0.0)
+            else:
+                # Bolt's 404 (no listener) would go unacked, and Slack would send the
+                # same envelope again, three times; an ack says "received, nothing to do".
+                log.info("%s envelope not handled (%d); acked", req.type, response.status)
+                await client.send_socket_mode_response(SocketModeResponse(req.envelope_id))
         finally:
             self._in_flight.discard(task)
 
