@@ -13,11 +13,12 @@ import pytest
 
 from bot.domain.settings import load_settings
 from bot.serving.credentials import CredentialRefused
+from bot.serving.server import drain as settle
 from bot.serving.server import prepare
 from bot.serving.socket_mode import serving_socket_mode
 from bot.standin import SlackWebAPIStandIn, SocketModeStandIn
 from tests.clock import FakeClock
-from tests.conftest import APP_TOKEN, CHANNEL, Running, Transport, environment, settle
+from tests.conftest import APP_TOKEN, CHANNEL, Running, Transport, environment
 from tests.reliability.helpers import live_total
 from tests.reliability.test_malformed import ACTOR, COMMAND, EVENT
 from tests.test_checkin_e2e import checkins

@@ -26,13 +26,13 @@ class Schedule:
     async def stop(self, timeout: float) -> None:  # noqa: ASYNC109 - a share of the stop's budget
         """No further tick; the one running stops claiming (``ticker.stopping``), gives
         back what it claimed but had not sent and finishes its posts, within ``timeout``."""
-        self.scheduler.shutdown(wait=False)
+        self.scheduler.pause()  # shutting down now would cancel the tick under way
         self.ticker.stopping.set()
         if self.running:
             _, late = await asyncio.wait(set(self.running), timeout=timeout)
-            for task in late:
+            if late:
                 log.warning("the scheduled tick did not finish in time; it is cut off")
-                task.cancel()
+        self.scheduler.shutdown(wait=False)
 
 
 def start(ticker: Ticker) -> Schedule:
