@@ -33,7 +33,8 @@ from bot.team.roster import known_person
 from commands.grammar.checkin import InvalidCheckIn, parse_checkin, split_activity, usage
 from commands.recording import CannotUndo, Outcome, Undone, record, undo
 from storage import queries
-from storage.deadline import DB_ERRORS, Deadline, NotSaved, SaveUnknown, within
+from storage.deadline import Deadline, NotSaved, SaveUnknown, within
+from storage.errors import DB_ERRORS
 from storage.models import Person
 
 log = logging.getLogger(__name__)
