@@ -17,7 +17,6 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
-from sqlalchemy.exc import SQLAlchemyError
 
 from bot.domain.activities import BUILT_IN, Activity
 from bot.domain.checkin import Logged
@@ -90,7 +89,7 @@ async def retract(live: LiveUpdates, client: AsyncWebClient, undone: Undone, nam
             )
             if update is not None:
                 await client.chat_update(channel=channel, ts=ts, **update)
-        except (SlackApiError, SQLAlchemyError) as error:
+        except (*DB_ERRORS, SlackApiError) as error:
             log.warning("could not strike through announcement: %r", error)
     live.boards.refresh(client, checkin.team_id)
     live.homes.refresh(client, checkin.team_id, checkin.user_id)

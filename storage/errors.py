@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncpg
 from sqlalchemy.exc import SQLAlchemyError
 
-DB_ERRORS: tuple[type[Exception], ...] = (
+DB_ERRORS = (
     SQLAlchemyError,
     OSError,
     asyncpg.InterfaceError,  # e.g. "cannot perform operation: connection is closed"

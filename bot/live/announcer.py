@@ -18,13 +18,13 @@ from datetime import date
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
-from sqlalchemy.exc import SQLAlchemyError
 
 from bot.messages import Message
 from bot.messages.announcements import Line, grouped
 from bot.runtime import Runtime
 from bot.runtime.batching import Pacer
 from storage import ledger, queries
+from storage.errors import DB_ERRORS
 from storage.ledger import HUDDLE
 
 log = logging.getLogger(__name__)
@@ -79,7 +79,7 @@ class Announcer:
         try:
             async with self.runtime.sessions() as session:
                 undone = await queries.undone_among(session, [line[0] for _, line in waiting])
-        except SQLAlchemyError as error:
+        except DB_ERRORS as error:
             log.warning("could not check for undone check-ins before announcing: %r", error)
             undone = set()
         by_day: dict[date, list[Line]] = defaultdict(list)
@@ -93,7 +93,7 @@ class Announcer:
             async with self.runtime.sessions.begin() as session:
                 for ids, channel, ts in posts:
                     await queries.set_announcement(session, ids, channel, ts)
-        except SQLAlchemyError as error:
+        except DB_ERRORS as error:
             log.warning("where check-ins %s were announced is not saved: %r", posts, error)
 
     async def _send(
@@ -111,6 +111,6 @@ class Announcer:
                     channel=channel, thread_ts=board.ts if board else None, **message
                 )
                 posts.append((ids, posted["channel"], posted["ts"]))
-        except (SlackApiError, SQLAlchemyError, OSError) as error:
+        except (*DB_ERRORS, SlackApiError) as error:
             log.warning("announcement of check-ins %s failed: %r", [i for i, _ in lines], error)
         return posts

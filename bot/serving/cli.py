@@ -124,11 +124,11 @@ def describe(due: Plan, report: Report, *, dry_run: bool) -> str:
 def _export(environ: dict[str, str], since_text: str | None) -> int:
     """The check-ins CSV (the same file ``/huddle export`` sends) on stdout."""
     from slack_sdk.errors import SlackApiError
-    from sqlalchemy.exc import SQLAlchemyError
 
     from bot.messages.checkins_csv import checkins_csv
     from bot.runtime import Runtime
     from bot.runtime.slack_client import web_client
+    from storage.errors import DB_ERRORS
     from storage.export import checkins_since
 
     settings = _settings(environ)
@@ -149,7 +149,7 @@ def _export(environ: dict[str, str], since_text: str | None) -> int:
             reason = error.response.get("error")
             print(f"huddle: Slack refused auth.test ({reason})", file=sys.stderr)
             return 1
-        except SQLAlchemyError as error:
+        except DB_ERRORS as error:
             print(f"huddle: the database can't be read ({type(error).__name__})", file=sys.stderr)
             return 1
         finally:

@@ -14,7 +14,6 @@ from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import text
-from sqlalchemy.exc import SQLAlchemyError
 
 from bot.domain.settings import Settings
 from bot.domain.weeks import Clock
@@ -27,6 +26,7 @@ from bot.scheduled.jobs import Ticker
 from bot.serving import gate
 from bot.serving.app import create_app
 from bot.team.roster import sync_roster
+from storage.errors import DB_ERRORS
 from storage.migrate import upgrade
 
 log = logging.getLogger(__name__)
@@ -102,7 +102,7 @@ def web_application(huddle: Huddle) -> web.Application:
             async with asyncio.timeout(HEALTH_TIMEOUT_SECONDS):
                 async with huddle.runtime.engine.connect() as connection:
                     await connection.execute(text("SELECT 1"))
-        except (SQLAlchemyError, OSError, TimeoutError) as error:
+        except DB_ERRORS as error:  # TimeoutError is an OSError
             return web.json_response({"ok": False, "database": type(error).__name__}, status=503)
         return web.json_response({"ok": True})
 

@@ -231,3 +231,27 @@ async def test_after_a_partition_the_next_checkin_is_saved_within_seconds(
     for task in caught:
         task.cancel()
     await asyncio.gather(*caught, return_exceptions=True)
+
+
+@pytest.mark.parametrize(
+    ("cut", "command", "text"),
+    [
+        ("refuse", "/progress", ""),
+        ("blackhole", "/progress", ""),
+        ("refuse", "/huddle", "away 2026-12-01"),
+    ],
+)
+async def test_progress_and_huddle_say_the_database_is_not_answering(
+    proxied: Proxied, cut: str, command: str, text: str
+) -> None:
+    """The real thing behind ``tests/faults.py``: refused and reset connections are a
+    database failure, not a 500; ``/progress`` (a read) also answers within Slack's
+    3 seconds when the database does not answer at all."""
+    users = proxied.users
+    assert "Logged" in (await users.reply(await users.command("UALICE", "/logmeeting", "1"))).text
+    await proxied.slack.wait_for("chat.postMessage")
+    getattr(proxied.proxy, cut)()
+    response = await users.command("UALICE", command, text)
+    assert response.status == 200 and response.within_deadline
+    reply = await users.reply(response)
+    assert "database isn't answering" in reply.text

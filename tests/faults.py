@@ -1,0 +1,44 @@
+"""A database failing the way its driver fails, on SQLite and PostgreSQL alike.
+
+Renaming a table (as some tests do) makes SQLAlchemy raise its own errors. A dropped
+or refused connection does not: the driver raises ``OSError`` or, with asyncpg, its
+own connection errors, and SQLAlchemy lets those through unwrapped. This raises such
+an error where the driver would, as each statement is sent, through SQLAlchemy's
+event hook (the one :func:`storage.engine.statements` uses): Huddle's own code runs
+unchanged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import asyncpg
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+CONNECTION_ERRORS: dict[str, Exception] = {
+    "reset": ConnectionResetError(104, "Connection reset by peer"),
+    "refused": ConnectionRefusedError(111, "Connect call failed ('127.0.0.1', 5432)"),
+    "timeout": TimeoutError(),
+    "asyncpg-gone": asyncpg.exceptions.ConnectionDoesNotExistError(
+        "connection was closed in the middle of operation"
+    ),
+    "asyncpg-closed": asyncpg.InterfaceError("cannot perform operation: connection is closed"),
+}
+"""What a driver raises when the database goes away, by a name for test ids."""
+
+
+@contextmanager
+def database_fails(engine: AsyncEngine, error: Exception) -> Iterator[None]:
+    """Every statement ``engine`` sends while the block runs fails with ``error``."""
+
+    def fail(*_args: Any) -> None:
+        raise error
+
+    event.listen(engine.sync_engine, "before_cursor_execute", fail)
+    try:
+        yield
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", fail)
