@@ -31,11 +31,13 @@ CONNECTION_ERRORS: dict[str, Exception] = {
 
 
 @contextmanager
-def database_fails(engine: AsyncEngine, error: Exception) -> Iterator[None]:
-    """Every statement ``engine`` sends while the block runs fails with ``error``."""
+def database_fails(engine: AsyncEngine, error: Exception, *, only: str = "") -> Iterator[None]:
+    """Every statement ``engine`` sends while the block runs fails with ``error``;
+    with ``only``, just the statements that mention it (a table, say)."""
 
-    def fail(*_args: Any) -> None:
-        raise error
+    def fail(_connection: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if only in statement:
+            raise error
 
     event.listen(engine.sync_engine, "before_cursor_execute", fail)
     try:

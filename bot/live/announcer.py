@@ -101,16 +101,25 @@ class Announcer:
     ) -> list[tuple[list[int], str, str]]:
         """Each group's (check-in ids, channel, ts), up to the first post that failed."""
         channel = self.runtime.settings.channel
+        thread = await self._board_ts(team_id, channel, day)
         posts: list[tuple[list[int], str, str]] = []
         try:
-            key = ledger.LedgerKey(HUDDLE, channel, day.isoformat())
-            async with self.runtime.sessions() as session:
-                board = await ledger.sent(session, team_id, key)
             for ids, message in grouped(lines):
-                posted = await client.chat_postMessage(
-                    channel=channel, thread_ts=board.ts if board else None, **message
-                )
+                posted = await client.chat_postMessage(channel=channel, thread_ts=thread, **message)
                 posts.append((ids, posted["channel"], posted["ts"]))
-        except (*DB_ERRORS, SlackApiError) as error:
+        except (SlackApiError, OSError) as error:  # OSError: Slack unreachable, timed out
             log.warning("announcement of check-ins %s failed: %r", [i for i, _ in lines], error)
         return posts
+
+    async def _board_ts(self, team_id: str, channel: str, day: date) -> str | None:
+        """The thread for the day's lines: its board, if posted and the ledger can say
+        where. Otherwise the lines go in the channel itself: a line out of its thread
+        is better than no line."""
+        key = ledger.LedgerKey(HUDDLE, channel, day.isoformat())
+        try:
+            async with self.runtime.sessions() as session:
+                board = await ledger.sent(session, team_id, key)
+        except DB_ERRORS as error:
+            log.warning("today's board not found, posting in the channel: %r", error)
+            return None
+        return board.ts if board else None

@@ -1,14 +1,15 @@
 """A connection error is a database failure wherever it surfaces: ``/progress``,
 ``/huddle`` and the de-duplication of events answer politely (never a 500, never a
-traceback) and change nothing. On both databases, for each error a driver raises
-when its connection goes away (``tests/faults.py``)."""
+traceback) and change nothing, and a check-in's channel line does not depend on
+finding today's board. On both databases, for each error a driver raises when its
+connection goes away (``tests/faults.py``)."""
 
 from __future__ import annotations
 
 import pytest
 
 from bot.standin.signed import AppResponse
-from tests.conftest import CHANNEL, Running, settle
+from tests.conftest import CHANNEL, THURSDAY_MORNING, Running, settle
 from tests.faults import CONNECTION_ERRORS, database_fails
 from tests.reliability.helpers import person
 
@@ -56,3 +57,25 @@ async def test_an_event_is_answered_200_and_handled_once_the_database_is_back(
     await settle()
     olive = await person(running, "UOUTSIDER")
     assert olive is not None and olive.in_channel
+
+
+@ERRORS
+async def test_a_checkin_line_goes_out_when_todays_board_cannot_be_looked_up(
+    running: Running, error: Exception
+) -> None:
+    """The line belongs in the thread of today's board; when the send ledger cannot say
+    where that is, it goes in the channel itself rather than nowhere."""
+    slack = running.slack
+    running.clock.set(THURSDAY_MORNING.replace(hour=9))
+    await running.ticker().tick()
+    [board] = slack.top_level_messages(CHANNEL)
+    running.clock.set(THURSDAY_MORNING)
+    with database_fails(running.huddle.runtime.engine, error, only="send_ledger"):
+        reply = await running.users.reply(
+            await running.users.command("UALICE", "/logmeeting", "2 Acme")
+        )
+        assert "Logged 2 meetings" in reply.text
+        await slack.wait_until(lambda: len(slack.messages_in(CHANNEL)) == 2)
+    line = slack.messages_in(CHANNEL)[1]
+    assert "Alice" in line.text and "Acme" in line.text and not line.is_reply
+    assert board.ts != line.ts
