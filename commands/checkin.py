@@ -118,7 +118,9 @@ async def _log(
     team_id, user_id = body["team_id"], body["user_id"]
     text = body.get("text") or ""
     deadline = Deadline(CHECKIN_SECONDS)
-    person = await _rep(runtime, client, team_id, user_id, body.get("user_name", ""), deadline, ack)
+    person = await rep_within(
+        runtime, client, team_id, user_id, body.get("user_name", ""), deadline, ack
+    )
     if person is None:
         return
     today = runtime.today(person.timezone)
@@ -140,7 +142,7 @@ async def _log(
     )
 
 
-async def _rep(
+async def rep_within(
     runtime: Runtime,
     client: AsyncWebClient,
     team_id: str,
@@ -225,7 +227,7 @@ async def _presser(
 ) -> tuple[Person, date, Deadline] | None:
     """Who pressed a logging button, their today, and the check-in's clock, started now."""
     deadline = Deadline(CHECKIN_SECONDS)
-    person = await _rep(
+    person = await rep_within(
         runtime,
         client,
         body["team"]["id"],
