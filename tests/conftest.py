@@ -19,9 +19,10 @@ from bot.serving.server import drain as settle
 from bot.standin import SignedSlackClient, SlackWebAPIStandIn
 from tests.clock import FakeClock
 from tests.databases import PostgresDatabase, SqliteTemplate
+from tests.secrets_guard import BOT_TOKEN, SIGNING_SECRET, secrets_never_leak
 
-SIGNING_SECRET = "test-signing-secret-8f1d2a"
-BOT_TOKEN = "xoxb-test-0000-huddle-token"
+__all__ = ["BOT_TOKEN", "SIGNING_SECRET", "secrets_never_leak"]  # the guard is autouse
+
 CHANNEL = "CHUDDLE01"
 TEAM_TZ = "America/New_York"
 MANAGER = "UMANAGER1"

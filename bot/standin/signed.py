@@ -220,6 +220,8 @@ class SignedSlackClient:
             raw = await resp.read()
             elapsed = time.monotonic() - started
             text = raw.decode(errors="replace")
+            if self.standin is not None:
+                self.standin.answers.append(text)
             parsed: Any = None
             if text.strip():
                 try:

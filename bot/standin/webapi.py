@@ -725,6 +725,9 @@ class SlackWebAPIStandIn:
         self.calls: list[RecordedCall] = []
         self.rejections: list[Rejection] = []
         self.responses: list[ResponseUrlPost] = []
+        self.answers: list[str] = []
+        """The app's HTTP answers to requests Slack sent it (recorded by
+        :class:`bot.standin.SignedSlackClient`): they reach Slack too."""
         self._faults: list[Fault] = []
         self._response_ctx: dict[str, _ResponseUrlContext] = {}
         self._response_uses: dict[str, int] = {}
