@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from bot.standin.webapi import Message
+from bot.standin import Message
 from storage.models import CheckIn
 from tests.conftest import TEAM_TZ, Running, settle
 

@@ -16,8 +16,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select, update
 
-from bot.standin import AppResponse
-from bot.standin.webapi import visible_text
+from bot.standin import AppResponse, visible_text
 from bot.team.roster import sync_roster
 from storage.models import CheckIn, Person
 from tests.conftest import CHANNEL, MANAGER, TEAM_TZ, Running, settle

@@ -16,7 +16,7 @@ from bot.messages.checkins_csv import COLUMNS, checkins_csv, inert
 from bot.messages.home import HomeData, home, mark, streak
 from bot.messages.log_modal import log_modal
 from bot.messages.weekly import RepLine, board
-from bot.standin.webapi import view_errors, visible_text
+from bot.standin import view_errors, visible_text
 from commands.grammar.log_form import FormErrors, LogForm, read_log_form
 from storage.export import ExportRow
 from tests.forms import FormValues, modal_values

@@ -539,3 +539,22 @@ async def test_bolt_app_end_to_end(slack: SlackWebAPIStandIn) -> None:
         assert slack.rejections == []
     finally:
         await runner.cleanup()
+
+
+async def test_statuses_show_in_every_profile_until_they_expire(
+    slack: SlackWebAPIStandIn,
+) -> None:
+    client = client_for(slack)
+    expires = int(slack.now()) + 3600
+    slack.set_status("UBOB", ":palm_tree:", "Vacationing", expires=expires)
+    profile = (await client.users_profile_get(user="UBOB"))["profile"]
+    assert (profile["status_emoji"], profile["status_text"]) == (":palm_tree:", "Vacationing")
+    assert profile["status_expiration"] == expires
+    listed = {m["id"]: m for m in (await client.users_list())["members"]}
+    assert listed["UBOB"]["profile"]["status_emoji"] == ":palm_tree:"
+    assert (await client.users_info(user="UBOB"))["user"]["profile"]["status_text"] == "Vacationing"
+    slack.set_status("UBOB", ":palm_tree:", "Vacationing", expires=int(slack.now()) - 1)
+    assert (await client.users_profile_get(user="UBOB"))["profile"]["status_emoji"] == ""
+    with pytest.raises(SlackApiError) as err:
+        await client.users_profile_get(user="UNOBODY")
+    assert err.value.response["error"] == "user_not_found"

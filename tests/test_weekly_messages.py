@@ -27,7 +27,7 @@ from bot.messages.weekly import (
     summary,
     text_size,
 )
-from bot.standin.webapi import block_errors, visible_text
+from bot.standin import block_errors, visible_text
 
 THURSDAY = date(2026, 11, 26)
 MONDAY = date(2026, 11, 23)

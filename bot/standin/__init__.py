@@ -2,10 +2,12 @@
 
 - :class:`SlackWebAPIStandIn`: Slack's Web API (what the app calls).
 - :class:`SignedSlackClient`: Slack calling the app (signed commands, clicks, events).
+- :class:`SocketModeStandIn`: Slack's Socket Mode (``apps.connections.open``, envelopes, acks).
 """
 
-from bot.standin.signed import AppResponse, SignedSlackClient, UserReply, sign_request
-from bot.standin.webapi import (
+from bot.standin.blockkit import block_errors, view_errors, visible_text
+from bot.standin.envelopes import Ack, Connection, Envelope
+from bot.standin.records import (
     RESPONSE_URL_METHOD,
     UPLOAD_METHOD,
     Channel,
@@ -16,19 +18,28 @@ from bot.standin.webapi import (
     RecordedCall,
     Rejection,
     ResponseUrlPost,
-    SlackWebAPIStandIn,
     UploadedFile,
     User,
-    block_errors,
-    view_errors,
-    visible_text,
 )
+from bot.standin.signed import (
+    AppResponse,
+    SignedSlackClient,
+    SlackPayloads,
+    UserReply,
+    sign_request,
+    slack_command_text,
+)
+from bot.standin.socket_mode import SocketModeStandIn
+from bot.standin.webapi import SlackWebAPIStandIn
 
 __all__ = [
     "RESPONSE_URL_METHOD",
     "UPLOAD_METHOD",
+    "Ack",
     "AppResponse",
     "Channel",
+    "Connection",
+    "Envelope",
     "Ephemeral",
     "Fault",
     "FaultMode",
@@ -37,12 +48,15 @@ __all__ = [
     "Rejection",
     "ResponseUrlPost",
     "SignedSlackClient",
+    "SlackPayloads",
     "SlackWebAPIStandIn",
+    "SocketModeStandIn",
     "UploadedFile",
     "User",
     "UserReply",
     "block_errors",
     "sign_request",
+    "slack_command_text",
     "view_errors",
     "visible_text",
 ]

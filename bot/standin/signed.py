@@ -17,6 +17,7 @@ import hashlib
 import hmac
 import itertools
 import json
+import re
 import time
 import urllib.parse
 from collections.abc import Callable, Mapping
@@ -25,12 +26,45 @@ from typing import Any, Literal, cast
 
 import aiohttp
 
-from bot.standin.webapi import Ephemeral, Message, SlackWebAPIStandIn, visible_text
+from bot.standin.blockkit import visible_text
+from bot.standin.records import Ephemeral, Message
+from bot.standin.webapi import SlackWebAPIStandIn
 
-__all__ = ["AppResponse", "SignedSlackClient", "UserReply", "sign_request"]
+__all__ = [
+    "AppResponse",
+    "SignedSlackClient",
+    "SlackPayloads",
+    "UserReply",
+    "sign_request",
+    "slack_command_text",
+]
 
 Args = dict[str, Any]
 ReplySource = Literal["ack", "response_url", "ephemeral"]
+
+
+_SLACK_MARKUP = re.compile(r"<(?:[@#!]|https?://|mailto:)[^<>]*>")
+"""Spans Slack itself writes into command text: mentions, channels, ``<!here>``, links."""
+
+
+def slack_command_text(typed: str) -> str:
+    """The ``text`` Slack sends for what a user typed after a slash command.
+
+    Slack escapes the three control characters (``&`` → ``&amp;``, ``<`` → ``&lt;``,
+    ``>`` → ``&gt;``) and leaves alone the ``<@U…>``, ``<#C…>``, ``<!…>`` and link
+    spans it writes itself, so an app that forgets to unescape shows ``&lt;``.
+    """
+    out: list[str] = []
+    last = 0
+    for span in _SLACK_MARKUP.finditer(typed):
+        out += [_escape_control(typed[last : span.start()]), span.group()]
+        last = span.end()
+    out.append(_escape_control(typed[last:]))
+    return "".join(out)
+
+
+def _escape_control(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def sign_request(signing_secret: str, timestamp: str, body: bytes) -> str:
@@ -98,13 +132,15 @@ def _find_element(blocks: list[Args], action_id: str) -> tuple[str, Args] | None
     return None
 
 
-class SignedSlackClient:
-    """Plays Slack's side of the app's Request URL (``.../slack/events``)."""
+class SlackPayloads:
+    """Slack's payloads for commands, clicks, submissions and events, transport aside.
+
+    The same dicts reach the app as signed HTTP posts (:class:`SignedSlackClient`) or
+    inside Socket Mode envelopes (``bot.standin.socket_mode``), so both build them here.
+    """
 
     def __init__(
         self,
-        app_url: str,
-        signing_secret: str,
         *,
         team_id: str = "T0HUDDLE",
         standin: SlackWebAPIStandIn | None = None,
@@ -113,15 +149,12 @@ class SignedSlackClient:
         api_app_id: str = "A0HUDDLE",
         team_domain: str = "huddle",
         verification_token: str = "legacy-verification-token",
-        timeout: float = 10.0,
     ) -> None:
         """``channel_id`` is where commands and clicks come from unless told otherwise.
 
-        With a ``standin``, response URLs and trigger ids point at it, user names come
-        from its users, and :meth:`reply` can see ``respond()`` / ephemeral replies.
+        With a ``standin``, response URLs and trigger ids point at it and user names
+        come from its users.
         """
-        self.app_url = app_url
-        self.signing_secret = signing_secret
         self.team_id = team_id
         self.standin = standin
         self.clock = clock
@@ -129,36 +162,7 @@ class SignedSlackClient:
         self.api_app_id = api_app_id
         self.team_domain = team_domain
         self.verification_token = verification_token
-        self.timeout = timeout
-        self._session: aiohttp.ClientSession | None = None
         self._ids = itertools.count(1)
-
-    async def __aenter__(self) -> SignedSlackClient:
-        self._ensure_session()
-        return self
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        await self.close()
-
-    async def close(self) -> None:
-        if self._session is not None:
-            await self._session.close()
-            self._session = None
-
-    def _ensure_session(self) -> aiohttp.ClientSession:
-        if self._session is None:
-            self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=self.timeout))
-        return self._session
-
-    # ----------------------------------------------------------------- helpers
-
-    def signed_headers(self, body: bytes, timestamp: str | None = None) -> dict[str, str]:
-        """The two headers Slack adds to every request it sends."""
-        ts = timestamp if timestamp is not None else str(int(self.clock()))
-        return {
-            "X-Slack-Request-Timestamp": ts,
-            "X-Slack-Signature": sign_request(self.signing_secret, ts, body),
-        }
 
     def _user_name(self, user_id: str) -> str:
         if self.standin is not None and user_id in self.standin.users:
@@ -195,60 +199,9 @@ class SignedSlackClient:
         now = self.clock()
         return f"{now:.6f}"
 
-    async def _post(
-        self,
-        body: bytes,
-        content_type: str,
-        *,
-        extra_headers: Mapping[str, str] | None = None,
-        sign: bool = True,
-        user_id: str | None = None,
-        channel_id: str | None = None,
-        response_url: str | None = None,
-        trigger_id: str | None = None,
-    ) -> AppResponse:
-        headers = {
-            "Content-Type": content_type,
-            "User-Agent": "Slackbot 1.0 (+https://api.slack.com/robots)",
-        }
-        if sign:
-            headers.update(self.signed_headers(body))
-        headers.update(extra_headers or {})
-        mark = len(self.standin.ephemerals) if self.standin is not None else 0
-        started = time.monotonic()
-        async with self._ensure_session().post(self.app_url, data=body, headers=headers) as resp:
-            raw = await resp.read()
-            elapsed = time.monotonic() - started
-            text = raw.decode(errors="replace")
-            if self.standin is not None:
-                self.standin.answers.append(text)
-            parsed: Any = None
-            if text.strip():
-                try:
-                    parsed = json.loads(text)
-                except json.JSONDecodeError:
-                    parsed = None
-            return AppResponse(
-                status=resp.status,
-                text=text,
-                json=parsed,
-                headers=dict(resp.headers),
-                elapsed=elapsed,
-                user_id=user_id,
-                channel_id=channel_id,
-                response_url=response_url,
-                trigger_id=trigger_id,
-                ephemeral_mark=mark,
-                sent=(body, headers),
-            )
+    # -------------------------------------------------------------- payloads
 
-    async def _post_form(self, fields: Mapping[str, str], **context: Any) -> AppResponse:
-        body = urllib.parse.urlencode(fields).encode()
-        return await self._post(body, "application/x-www-form-urlencoded", **context)
-
-    # -------------------------------------------------------------- requests
-
-    async def command(
+    def command_form(
         self,
         user_id: str,
         command: str,
@@ -256,12 +209,15 @@ class SignedSlackClient:
         *,
         channel_id: str | None = None,
         user_name: str | None = None,
-    ) -> AppResponse:
-        """A slash command, with every field Slack sends (form-encoded)."""
+        escape: bool = False,
+    ) -> dict[str, str]:
+        """Every field of a slash command, as Slack form-encodes (or envelopes) them.
+
+        ``escape=True`` takes ``text`` as the user typed it and escapes it as Slack
+        does (:func:`slack_command_text`); otherwise it is sent as given.
+        """
         channel = channel_id or self.channel_id
-        response_url = self._response_url(channel, user_id)
-        trigger_id = self._trigger_id()
-        fields = {
+        return {
             "token": self.verification_token,
             "team_id": self.team_id,
             "team_domain": self.team_domain,
@@ -270,21 +226,14 @@ class SignedSlackClient:
             "user_id": user_id,
             "user_name": user_name or self._user_name(user_id),
             "command": command if command.startswith("/") else f"/{command}",
-            "text": text,
+            "text": slack_command_text(text) if escape else text,
             "api_app_id": self.api_app_id,
             "is_enterprise_install": "false",
-            "response_url": response_url,
-            "trigger_id": trigger_id,
+            "response_url": self._response_url(channel, user_id),
+            "trigger_id": self._trigger_id(),
         }
-        return await self._post_form(
-            fields,
-            user_id=user_id,
-            channel_id=channel,
-            response_url=response_url,
-            trigger_id=trigger_id,
-        )
 
-    async def block_action(
+    def block_action_payload(
         self,
         user_id: str,
         action_id: str,
@@ -296,7 +245,7 @@ class SignedSlackClient:
         response_url: str | None = None,
         channel_id: str | None = None,
         block_id: str | None = None,
-    ) -> AppResponse:
+    ) -> Args:
         """A click on an interactive element, as a ``block_actions`` payload.
 
         Give ``message`` (a stand-in ``Message``/``Ephemeral``, a ``UserReply`` or a raw
@@ -364,7 +313,6 @@ class SignedSlackClient:
         if view is not None:
             payload["container"] = container or {"type": "view", "view_id": view.get("id")}
             payload["view"] = view
-            url = response_url
         else:
             payload["container"] = container or {
                 "type": "message",
@@ -375,19 +323,12 @@ class SignedSlackClient:
             payload["channel"] = {"id": channel, "name": self._channel_name(channel)}
             if message_out is not None:
                 payload["message"] = message_out
-            url = response_url or self._response_url(
+            payload["response_url"] = response_url or self._response_url(
                 channel, user_id, None if is_ephemeral else message_ts
             )
-            payload["response_url"] = url
-        return await self._post_form(
-            {"payload": json.dumps(payload)},
-            user_id=user_id,
-            channel_id=None if view is not None else channel,
-            response_url=url,
-            trigger_id=payload["trigger_id"],
-        )
+        return payload
 
-    async def view_submission(
+    def view_submission_payload(
         self,
         user_id: str,
         callback_id: str,
@@ -395,7 +336,7 @@ class SignedSlackClient:
         *,
         private_metadata: str = "",
         view: Args | None = None,
-    ) -> AppResponse:
+    ) -> Args:
         """A modal's Submit; ``state_values`` is ``{block_id: {action_id: {type, value}}}``.
 
         Given the ``view`` the app opened (``standin.views[...]``), its id, blocks and
@@ -424,7 +365,7 @@ class SignedSlackClient:
             "app_installed_team_id": self.team_id,
             "bot_id": base.get("bot_id", "B0HUDDLE"),
         }
-        payload: Args = {
+        return {
             "type": "view_submission",
             "team": {"id": self.team_id, "domain": self.team_domain},
             "user": self._user(user_id),
@@ -436,27 +377,13 @@ class SignedSlackClient:
             "is_enterprise_install": False,
             "enterprise": None,
         }
-        return await self._post_form(
-            {"payload": json.dumps(payload)}, user_id=user_id, trigger_id=payload["trigger_id"]
-        )
 
-    async def event(
-        self,
-        event: Mapping[str, Any],
-        *,
-        event_id: str | None = None,
-        retry_num: int | None = None,
-        retry_reason: str = "http_timeout",
-    ) -> AppResponse:
-        """An Events API ``event_callback``; ``retry_num`` makes it one of Slack's retries.
-
-        Reuse ``event_id`` with ``retry_num=1`` to deliver the same event twice, as
-        Slack does when the app was slow to answer.
-        """
+    def event_callback(self, event: Mapping[str, Any], *, event_id: str | None = None) -> Args:
+        """An Events API ``event_callback`` wrapping ``event`` (``event_ts`` filled in)."""
         now = self.clock()
         inner = dict(event)
         inner.setdefault("event_ts", f"{now:.6f}")
-        envelope = {
+        return {
             "token": self.verification_token,
             "team_id": self.team_id,
             "api_app_id": self.api_app_id,
@@ -476,12 +403,217 @@ class SignedSlackClient:
             "is_ext_shared_channel": False,
             "event_context": f"4-stand-in-{next(self._ids)}",
         }
+
+
+class SignedSlackClient(SlackPayloads):
+    """Plays Slack's side of the app's Request URL (``.../slack/events``)."""
+
+    def __init__(
+        self,
+        app_url: str,
+        signing_secret: str,
+        *,
+        team_id: str = "T0HUDDLE",
+        standin: SlackWebAPIStandIn | None = None,
+        clock: Callable[[], float] = time.time,
+        channel_id: str = "C0HUDDLE",
+        api_app_id: str = "A0HUDDLE",
+        team_domain: str = "huddle",
+        verification_token: str = "legacy-verification-token",
+        timeout: float = 10.0,
+    ) -> None:
+        """With a ``standin``, :meth:`reply` can also see ``respond()`` / ephemeral replies."""
+        super().__init__(
+            team_id=team_id,
+            standin=standin,
+            clock=clock,
+            channel_id=channel_id,
+            api_app_id=api_app_id,
+            team_domain=team_domain,
+            verification_token=verification_token,
+        )
+        self.app_url = app_url
+        self.signing_secret = signing_secret
+        self.timeout = timeout
+        self._session: aiohttp.ClientSession | None = None
+
+    async def __aenter__(self) -> SignedSlackClient:
+        self._ensure_session()
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.close()
+
+    async def close(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
+    def _ensure_session(self) -> aiohttp.ClientSession:
+        if self._session is None:
+            self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=self.timeout))
+        return self._session
+
+    # ----------------------------------------------------------------- helpers
+
+    def signed_headers(self, body: bytes, timestamp: str | None = None) -> dict[str, str]:
+        """The two headers Slack adds to every request it sends."""
+        ts = timestamp if timestamp is not None else str(int(self.clock()))
+        return {
+            "X-Slack-Request-Timestamp": ts,
+            "X-Slack-Signature": sign_request(self.signing_secret, ts, body),
+        }
+
+    async def _post(
+        self,
+        body: bytes,
+        content_type: str,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        sign: bool = True,
+        user_id: str | None = None,
+        channel_id: str | None = None,
+        response_url: str | None = None,
+        trigger_id: str | None = None,
+    ) -> AppResponse:
+        headers = {
+            "Content-Type": content_type,
+            "User-Agent": "Slackbot 1.0 (+https://api.slack.com/robots)",
+        }
+        if sign:
+            headers.update(self.signed_headers(body))
+        headers.update(extra_headers or {})
+        mark = len(self.standin.ephemerals) if self.standin is not None else 0
+        started = time.monotonic()
+        async with self._ensure_session().post(self.app_url, data=body, headers=headers) as resp:
+            raw = await resp.read()
+            elapsed = time.monotonic() - started
+            text = raw.decode(errors="replace")
+            if self.standin is not None:
+                self.standin.answers.append(text)
+            parsed: Any = None
+            if text.strip():
+                try:
+                    parsed = json.loads(text)
+                except json.JSONDecodeError:
+                    parsed = None
+            return AppResponse(
+                status=resp.status,
+                text=text,
+                json=parsed,
+                headers=dict(resp.headers),
+                elapsed=elapsed,
+                user_id=user_id,
+                channel_id=channel_id,
+                response_url=response_url,
+                trigger_id=trigger_id,
+                ephemeral_mark=mark,
+                sent=(body, headers),
+            )
+
+    async def _post_form(self, fields: Mapping[str, str], **context: Any) -> AppResponse:
+        body = urllib.parse.urlencode(fields).encode()
+        return await self._post(body, "application/x-www-form-urlencoded", **context)
+
+    # -------------------------------------------------------------- requests
+
+    async def command(
+        self,
+        user_id: str,
+        command: str,
+        text: str = "",
+        *,
+        channel_id: str | None = None,
+        user_name: str | None = None,
+        escape: bool = False,
+    ) -> AppResponse:
+        """A slash command, with every field Slack sends (form-encoded).
+
+        ``text`` goes as given (what Slack would send) unless ``escape=True``
+        (see :meth:`command_form`).
+        """
+        fields = self.command_form(
+            user_id, command, text, channel_id=channel_id, user_name=user_name, escape=escape
+        )
+        return await self._post_form(
+            fields,
+            user_id=user_id,
+            channel_id=fields["channel_id"],
+            response_url=fields["response_url"],
+            trigger_id=fields["trigger_id"],
+        )
+
+    async def block_action(
+        self,
+        user_id: str,
+        action_id: str,
+        value: str | None = None,
+        *,
+        message: Message | Ephemeral | UserReply | Args | None = None,
+        view: Args | None = None,
+        container: Args | None = None,
+        response_url: str | None = None,
+        channel_id: str | None = None,
+        block_id: str | None = None,
+    ) -> AppResponse:
+        """A click, posted as Slack posts it (see :meth:`block_action_payload`)."""
+        payload = self.block_action_payload(
+            user_id,
+            action_id,
+            value,
+            message=message,
+            view=view,
+            container=container,
+            response_url=response_url,
+            channel_id=channel_id,
+            block_id=block_id,
+        )
+        channel = payload.get("channel")
+        return await self._post_form(
+            {"payload": json.dumps(payload)},
+            user_id=user_id,
+            channel_id=channel["id"] if channel else None,
+            response_url=payload.get("response_url", response_url),
+            trigger_id=payload["trigger_id"],
+        )
+
+    async def view_submission(
+        self,
+        user_id: str,
+        callback_id: str,
+        state_values: Mapping[str, Mapping[str, Args]],
+        *,
+        private_metadata: str = "",
+        view: Args | None = None,
+    ) -> AppResponse:
+        """A modal's Submit, posted as Slack posts it (see :meth:`view_submission_payload`)."""
+        payload = self.view_submission_payload(
+            user_id, callback_id, state_values, private_metadata=private_metadata, view=view
+        )
+        return await self._post_form(
+            {"payload": json.dumps(payload)}, user_id=user_id, trigger_id=payload["trigger_id"]
+        )
+
+    async def event(
+        self,
+        event: Mapping[str, Any],
+        *,
+        event_id: str | None = None,
+        retry_num: int | None = None,
+        retry_reason: str = "http_timeout",
+    ) -> AppResponse:
+        """An Events API ``event_callback``; ``retry_num`` makes it one of Slack's retries.
+
+        Reuse ``event_id`` with ``retry_num=1`` to deliver the same event twice, as
+        Slack does when the app was slow to answer.
+        """
+        envelope = self.event_callback(event, event_id=event_id)
         headers: dict[str, str] = {}
         if retry_num is not None:
             headers = {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": retry_reason}
         body = json.dumps(envelope).encode()
         return await self._post(
-            body, "application/json", extra_headers=headers, user_id=inner.get("user")
+            body, "application/json", extra_headers=headers, user_id=envelope["event"].get("user")
         )
 
     async def member_joined_channel(
