@@ -30,10 +30,10 @@ from bot.standin import (
 )
 from tests.clock import FakeClock
 from tests.databases import PostgresDatabase, SqliteTemplate
+from tests.secrets_guard import APP_TOKEN, BOT_TOKEN, SIGNING_SECRET, secrets_never_leak
 
-SIGNING_SECRET = "test-signing-secret-8f1d2a"
-BOT_TOKEN = "xoxb-test-0000-huddle-token"
-APP_TOKEN = "xapp-1-A0HUDDLE-1-test-app-token-3b7e"
+__all__ = ["APP_TOKEN", "BOT_TOKEN", "SIGNING_SECRET", "secrets_never_leak"]  # the guard is autouse
+
 CHANNEL = "CHUDDLE01"
 TEAM_TZ = "America/New_York"
 MANAGER = "UMANAGER1"

@@ -8,6 +8,7 @@ The fixture clock is Thursday 26 Nov 2026, 10:00 in New York (the week began Mon
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -19,6 +20,7 @@ from bot.standin import AppResponse, visible_text
 from bot.team.roster import sync_roster
 from storage.models import CheckIn, Person
 from tests.conftest import BOTH_TRANSPORTS, CHANNEL, MANAGER, TEAM_TZ, Running, settle
+from tests.faults import database_stalled
 from tests.forms import modal_values
 
 NY = ZoneInfo(TEAM_TZ)
@@ -221,6 +223,28 @@ async def test_submitting_twice_is_not_counted_twice(running: Running) -> None:
     [logged] = await running.users.wait_replies(again, 1)
     assert "Logged 1 meeting for yesterday" in logged.text
     assert len(await checkins(running)) == 2
+
+
+async def test_the_modal_answers_within_a_checkins_deadline(
+    running: Running, database_url: str
+) -> None:
+    """With the database not answering, the modal closes in time and the rep is told
+    nothing was saved within Slack's 3 seconds, as for ``/logmeeting``: the lookup of
+    who submitted it and the save share one deadline."""
+    view = await open_modal(running, "UALICE", "meeting")
+    loop = asyncio.get_running_loop()
+    async with database_stalled(database_url):
+        submitted = loop.time()
+        response = await running.users.view_submission(
+            "UALICE", "log_modal", modal_values(count="2", note="stalled"), view=view
+        )
+        assert response.status == 200 and response.within_deadline
+        await running.slack.wait_until(lambda: bool(running.slack.dms_to("UALICE")), timeout=5)
+        told = loop.time() - submitted
+    [dm] = running.slack.dms_to("UALICE")
+    assert "couldn't save that check-in" in dm.text and told < 3.0
+    await settle()
+    assert await checkins(running) == []
 
 
 @BOTH_TRANSPORTS

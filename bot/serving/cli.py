@@ -10,13 +10,14 @@ import sys
 from collections.abc import Sequence
 from datetime import datetime
 
-from bot.domain.settings import ConfigError, Settings, load_settings
+from bot.domain.settings import ConfigError, Settings, environment_secrets, load_settings
 from bot.domain.weeks import system_clock
 from bot.runtime import logs
 from bot.scheduled.planner import Plan
 from bot.scheduled.sender import Report
 from bot.serving.credentials import CredentialRefused
 from bot.serving.environment import read_environment
+from storage.errors import DB_ERRORS
 from storage.ledger import DIGEST, NUDGE, SUMMARY
 
 log = logging.getLogger("huddle")
@@ -49,7 +50,6 @@ def _run(environ: dict[str, str]) -> int:
         print(CONNECT_HELP)
         return exit_code
     settings = _settings(environ)
-    logs.configure(settings.secrets)
 
     async def serve() -> None:
         stop = asyncio.Event()
@@ -110,7 +110,6 @@ def _job(
     from bot.serving.server import prepare
 
     settings = _settings(environ)
-    logs.configure(settings.secrets, level=logging.WARNING)
     try:
         week = parse_iso_week(week_text) if week_text else None
     except ValueError as error:
@@ -153,8 +152,8 @@ def describe(due: Plan, report: Report, *, dry_run: bool) -> str:
 
 def _export(environ: dict[str, str], since_text: str | None) -> int:
     """The check-ins CSV (the same file ``/huddle export`` sends) on stdout."""
+    import aiohttp
     from slack_sdk.errors import SlackApiError
-    from sqlalchemy.exc import SQLAlchemyError
 
     from bot.messages.checkins_csv import checkins_csv
     from bot.runtime import Runtime
@@ -162,7 +161,6 @@ def _export(environ: dict[str, str], since_text: str | None) -> int:
     from storage.export import checkins_since
 
     settings = _settings(environ)
-    logs.configure(settings.secrets, level=logging.WARNING)
     try:
         since = datetime.strptime(since_text, "%Y-%m-%d").date() if since_text else None
     except ValueError:
@@ -172,18 +170,26 @@ def _export(environ: dict[str, str], since_text: str | None) -> int:
     async def run() -> int:
         runtime = Runtime.create(settings, system_clock)
         try:
+            return await write_csv(runtime)
+        finally:
+            await runtime.close()
+
+    async def write_csv(runtime: Runtime) -> int:
+        try:
             team_id = (await web_client(runtime).auth_test())["team_id"]
-            async with runtime.sessions() as session:
-                rows = await checkins_since(session, team_id, since)
         except SlackApiError as error:
             reason = error.response.get("error")
             print(f"huddle: Slack refused auth.test ({reason})", file=sys.stderr)
             return 1
-        except SQLAlchemyError as error:
+        except (aiohttp.ClientError, OSError) as error:
+            print(f"huddle: Slack can't be reached ({type(error).__name__})", file=sys.stderr)
+            return 1
+        try:
+            async with runtime.sessions() as session:
+                rows = await checkins_since(session, team_id, since)
+        except DB_ERRORS as error:
             print(f"huddle: the database can't be read ({type(error).__name__})", file=sys.stderr)
             return 1
-        finally:
-            await runtime.close()
         sys.stdout.write(checkins_csv(rows))
         return 0
 
@@ -232,13 +238,31 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Logging, with every secret in the environment masked, comes first: whatever
+    fails later (the settings, the database at start-up) is told through it or in
+    words of our own, never as a bare traceback that could carry a secret."""
     args = parser().parse_args(argv)
     environ = read_environment()
+    serving = args.command == "run" and bool(environ.get("SLACK_BOT_TOKEN", "").strip())
+    logs.configure(environment_secrets(environ), level=logging.INFO if serving else logging.WARNING)
     try:
         return _command(args, environ)
     except CredentialRefused as refused:  # named for the operator, without a traceback
         print(f"huddle: {refused}", file=sys.stderr)
         return 1
+    except DB_ERRORS as error:
+        log.error("huddle %s: the database failed: %s", args.command, _error_text(error))
+        return 1
+
+
+def _error_text(error: BaseException) -> str:
+    """The error and its causes on one line: what an operator needs, no traceback."""
+    parts = []
+    cause: BaseException | None = error
+    while cause is not None:
+        parts.append(f"{type(cause).__name__}: {cause}".rstrip(": "))
+        cause = cause.__cause__ or cause.__context__
+    return " <- ".join(parts)
 
 
 def _command(args: argparse.Namespace, environ: dict[str, str]) -> int:

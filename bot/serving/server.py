@@ -21,7 +21,6 @@ from aiohttp import web
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import text
-from sqlalchemy.exc import SQLAlchemyError
 
 from bot.domain.settings import Settings
 from bot.domain.weeks import Clock
@@ -36,6 +35,7 @@ from bot.serving.app import create_app
 from bot.serving.credentials import BOT_TOKEN_VARIABLE, CredentialRefused
 from bot.serving.socket_mode import serving_socket_mode
 from bot.team.roster import sync_roster
+from storage.errors import DB_ERRORS
 from storage.migrate import upgrade
 
 log = logging.getLogger(__name__)
@@ -119,7 +119,7 @@ def web_application(huddle: Huddle) -> web.Application:
             async with asyncio.timeout(HEALTH_TIMEOUT_SECONDS):
                 async with huddle.runtime.engine.connect() as connection:
                     await connection.execute(text("SELECT 1"))
-        except (SQLAlchemyError, OSError, TimeoutError) as error:
+        except DB_ERRORS as error:  # TimeoutError is an OSError
             return web.json_response({"ok": False, "database": type(error).__name__}, status=503)
         return web.json_response({"ok": True})
 

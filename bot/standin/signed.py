@@ -721,6 +721,8 @@ class SignedSlackClient(SlackUsers):
             raw = await resp.read()
             elapsed = time.monotonic() - started
             text = raw.decode(errors="replace")
+            if self.standin is not None:
+                self.standin.answers.append(text)
             parsed: Any = None
             if text.strip():
                 try:
