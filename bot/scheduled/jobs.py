@@ -6,8 +6,9 @@ The scheduler's tick, ``huddle nudge`` and ``huddle summary`` all come through
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from slack_sdk.errors import SlackApiError
@@ -32,7 +33,9 @@ async def run_due(
     *,
     force: Force | None = None,
     dry_run: bool = False,
+    stopping: asyncio.Event | None = None,
 ) -> tuple[Plan, Report]:
+    """Plan and deliver what is due; once ``stopping`` is set, nothing more is claimed."""
     now = runtime.now()
     first, last = weeks_to_load(now, runtime.settings)
     if force is not None:
@@ -42,7 +45,7 @@ async def run_due(
     due = plan(now, runtime.settings, state, force)
     if dry_run:
         return due, Report()
-    report = await Sender(runtime, client, team_id).deliver(due)
+    report = await Sender(runtime, client, team_id, stopping).deliver(due)
     return due, report
 
 
@@ -66,6 +69,8 @@ class Ticker:
     team_id: str
     roster_day: date | None = None
     """The team-local day the roster was last loaded (start-up loads it)."""
+    stopping: asyncio.Event = field(default_factory=asyncio.Event)
+    """Set when the process stops: the tick in progress sends nothing new."""
 
     async def tick(self) -> Report:
         today = local_date(self.runtime.now(), self.runtime.settings.timezone)
@@ -75,5 +80,5 @@ class Ticker:
                 self.roster_day = today
             except SlackApiError as error:
                 log.warning("roster refresh failed: %s", error.response.get("error"))
-        _, report = await run_due(self.runtime, self.client, self.team_id)
+        _, report = await run_due(self.runtime, self.client, self.team_id, stopping=self.stopping)
         return report

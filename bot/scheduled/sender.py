@@ -22,6 +22,11 @@ and retried like a post; the text never waits for it.
 
 Direct messages fan out ``FAN_OUT`` at a time; the claims (and the outcomes) of the
 sends in flight together are written in one statement and one transaction.
+
+When the process stops (``stopping`` is set), nothing more is claimed, the posts
+already under way finish and are recorded, and the claims whose post had not begun are
+given back (``ledger.release``): nothing was sent for them, so another instance may
+take them at once instead of waiting out the claim lease.
 """
 
 from __future__ import annotations
@@ -78,6 +83,8 @@ class Report:
     lost_race: list[LedgerKey] = field(default_factory=list)
     waiting: list[LedgerKey] = field(default_factory=list)
     """Continuation parts whose first part is not posted yet."""
+    released: list[LedgerKey] = field(default_factory=list)
+    """Claimed, then given back unsent because the process was stopping."""
 
 
 async def _call(call: Any, **kwargs: Any) -> Any:
@@ -95,13 +102,21 @@ async def _call(call: Any, **kwargs: Any) -> Any:
 
 
 class Sender:
-    def __init__(self, runtime: Runtime, client: AsyncWebClient, team_id: str) -> None:
+    def __init__(
+        self,
+        runtime: Runtime,
+        client: AsyncWebClient,
+        team_id: str,
+        stopping: asyncio.Event | None = None,
+    ) -> None:
         self.runtime = runtime
         self.client = client
         self.team_id = team_id
+        self.stopping = stopping or asyncio.Event()
         self.report = Report()
         self._claims = Batcher(self._claim_new)
         self._outcomes = Batcher(self._record_all)
+        self._releases = Batcher(self._release_all)
         self._drawn: dict[int, tuple[Chart, bytes]] = {}
 
     async def deliver(self, plan: Plan) -> Report:
@@ -114,13 +129,20 @@ class Sender:
 
         async def gated(send: Send, row: LedgerRow | None) -> None:
             async with gate:
+                if row is not None and self.stopping.is_set():
+                    await self._release(send, row)
+                    return
                 await self._send(send, row, thread_ts=None)
 
         for start in range(0, len(firsts), CLAIM_AHEAD):
+            if self.stopping.is_set():
+                return self.report
             chunk = firsts[start : start + CLAIM_AHEAD]
             rows = await asyncio.gather(*(self._claim(s) for s in chunk))
             await asyncio.gather(*(gated(s, row) for s, row in zip(chunk, rows, strict=True)))
         for send in [*parts, *uploads]:  # the text first: a chart only adds to it
+            if self.stopping.is_set():
+                return self.report
             await self._deliver(send)
         return self.report
 
@@ -144,6 +166,16 @@ class Sender:
         async with self.runtime.sessions.begin() as session:
             await ledger.record(session, outcomes, self.runtime.now())
         return [None] * len(outcomes)
+
+    async def _release(self, send: Send, row: LedgerRow) -> None:
+        await self._releases.submit(ledger.Release(row, send.previous))
+        self.report.released.append(send.key)
+
+    async def _release_all(self, releases: Sequence[ledger.Release]) -> list[None]:
+        """The claims given back together, in one transaction."""
+        async with self.runtime.sessions.begin() as session:
+            await ledger.release(session, releases)
+        return [None] * len(releases)
 
     async def _deliver(self, send: Send) -> None:
         thread_ts = None

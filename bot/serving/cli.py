@@ -4,20 +4,24 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import logging
+import signal
 import sys
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from bot.domain.settings import ConfigError, Settings, load_settings
+from bot.domain.settings import ConfigError, Settings, environment_secrets, load_settings
 from bot.domain.weeks import system_clock
 from bot.runtime import logs
 from bot.scheduled.planner import Plan
 from bot.scheduled.sender import Report
+from bot.serving.credentials import CredentialRefused
 from bot.serving.environment import read_environment
+from storage.errors import DB_ERRORS
 from storage.ledger import DIGEST, NUDGE, SUMMARY
+
+log = logging.getLogger("huddle")
 
 CONNECT_HELP = """\
 No Slack credentials found (SLACK_BOT_TOKEN is not set), so that was the demo.
@@ -47,10 +51,36 @@ def _run(environ: dict[str, str]) -> int:
         print(CONNECT_HELP)
         return exit_code
     settings = _settings(environ)
-    logs.configure(settings.secrets)
-    with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(serve_forever(settings, system_clock))
+
+    async def serve() -> None:
+        stop = asyncio.Event()
+        _stop_on_signals(stop)
+        await serve_forever(settings, system_clock, stop)
+
+    try:
+        asyncio.run(serve())
+    except KeyboardInterrupt:  # the second Ctrl-C: the operator would not wait
+        return 130
     return 0
+
+
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
+
+
+def _stop_on_signals(stop: asyncio.Event) -> None:
+    """SIGTERM (``systemctl stop``, ``docker stop``, a deploy) and SIGINT (Ctrl-C) ask for
+    an orderly stop. Then the default handling comes back, so a second Ctrl-C (or
+    SIGTERM) stops at once, for an operator who will not wait."""
+    loop = asyncio.get_running_loop()
+
+    def requested(received: signal.Signals) -> None:
+        log.info("%s received: stopping (a second one stops at once)", received.name)
+        for number in STOP_SIGNALS:
+            loop.remove_signal_handler(number)
+        stop.set()
+
+    for number in STOP_SIGNALS:
+        loop.add_signal_handler(number, requested, number)
 
 
 def _db_upgrade(environ: dict[str, str]) -> int:
@@ -81,7 +111,6 @@ def _job(
     from bot.serving.server import prepare
 
     settings = _settings(environ)
-    logs.configure(settings.secrets, level=logging.WARNING)
     try:
         week = parse_iso_week(week_text) if week_text else None
     except ValueError as error:
@@ -124,8 +153,8 @@ def describe(due: Plan, report: Report, *, dry_run: bool) -> str:
 
 def _export(environ: dict[str, str], since_text: str | None) -> int:
     """The check-ins CSV (the same file ``/huddle export`` sends) on stdout."""
+    import aiohttp
     from slack_sdk.errors import SlackApiError
-    from sqlalchemy.exc import SQLAlchemyError
 
     from bot.messages.checkins_csv import checkins_csv
     from bot.runtime import Runtime
@@ -133,7 +162,6 @@ def _export(environ: dict[str, str], since_text: str | None) -> int:
     from storage.export import checkins_since
 
     settings = _settings(environ)
-    logs.configure(settings.secrets, level=logging.WARNING)
     try:
         since = datetime.strptime(since_text, "%Y-%m-%d").date() if since_text else None
     except ValueError:
@@ -143,18 +171,26 @@ def _export(environ: dict[str, str], since_text: str | None) -> int:
     async def run() -> int:
         runtime = Runtime.create(settings, system_clock)
         try:
+            return await write_csv(runtime)
+        finally:
+            await runtime.close()
+
+    async def write_csv(runtime: Runtime) -> int:
+        try:
             team_id = (await web_client(runtime).auth_test())["team_id"]
-            async with runtime.sessions() as session:
-                rows = await checkins_since(session, team_id, since)
         except SlackApiError as error:
             reason = error.response.get("error")
             print(f"huddle: Slack refused auth.test ({reason})", file=sys.stderr)
             return 1
-        except SQLAlchemyError as error:
+        except (aiohttp.ClientError, OSError) as error:
+            print(f"huddle: Slack can't be reached ({type(error).__name__})", file=sys.stderr)
+            return 1
+        try:
+            async with runtime.sessions() as session:
+                rows = await checkins_since(session, team_id, since)
+        except DB_ERRORS as error:
             print(f"huddle: the database can't be read ({type(error).__name__})", file=sys.stderr)
             return 1
-        finally:
-            await runtime.close()
         sys.stdout.write(checkins_csv(rows))
         return 0
 
@@ -268,8 +304,34 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Logging, with every secret in the environment masked, comes first: whatever
+    fails later (the settings, the database at start-up) is told through it or in
+    words of our own, never as a bare traceback that could carry a secret."""
     args = parser().parse_args(argv)
     environ = read_environment()
+    serving = args.command == "run" and bool(environ.get("SLACK_BOT_TOKEN", "").strip())
+    logs.configure(environment_secrets(environ), level=logging.INFO if serving else logging.WARNING)
+    try:
+        return _command(args, environ)
+    except CredentialRefused as refused:  # named for the operator, without a traceback
+        print(f"huddle: {refused}", file=sys.stderr)
+        return 1
+    except DB_ERRORS as error:
+        log.error("huddle %s: the database failed: %s", args.command, _error_text(error))
+        return 1
+
+
+def _error_text(error: BaseException) -> str:
+    """The error and its causes on one line: what an operator needs, no traceback."""
+    parts = []
+    cause: BaseException | None = error
+    while cause is not None:
+        parts.append(f"{type(cause).__name__}: {cause}".rstrip(": "))
+        cause = cause.__cause__ or cause.__context__
+    return " <- ".join(parts)
+
+
+def _command(args: argparse.Namespace, environ: dict[str, str]) -> int:
     if args.command == "nudge":
         return _job(environ, frozenset({NUDGE}), None, args.dry_run)
     if args.command == "summary":

@@ -110,6 +110,9 @@ class SlackWebAPIStandIn(
         self.calls: list[RecordedCall] = []
         self.rejections: list[Rejection] = []
         self.responses: list[ResponseUrlPost] = []
+        self.answers: list[str] = []
+        """The app's HTTP answers to requests Slack sent it (recorded by
+        :class:`bot.standin.SignedSlackClient`): they reach Slack too."""
         self._faults: list[Fault] = []
         self.app_level_methods: dict[str, Callable[[str | None], Args]] = {}
         """Methods called with an app-level token (e.g. ``apps.connections.open``, added by
