@@ -199,8 +199,8 @@ def _export(environ: dict[str, str], since_text: str | None) -> int:
 
 def _report(environ: dict[str, str], channel: str | None, week_text: str | None, out: Path) -> int:
     """The summary's chart for a week, drawn locally into ``out``."""
+    import aiohttp
     from slack_sdk.errors import SlackApiError
-    from sqlalchemy.exc import SQLAlchemyError
 
     from bot.domain.weeks import iso_week, local_date, parse_iso_week, week_start
     from bot.domain.windows import summary_window
@@ -210,7 +210,6 @@ def _report(environ: dict[str, str], channel: str | None, week_text: str | None,
     from bot.scheduled.jobs import summary_chart
 
     settings = _settings(environ)
-    logs.configure(settings.secrets, level=logging.WARNING)
     if channel is not None and channel != settings.channel:
         print(f"huddle: {channel} is not a team here (teams: {settings.channel})", file=sys.stderr)
         return 2
@@ -235,8 +234,8 @@ def _report(environ: dict[str, str], channel: str | None, week_text: str | None,
         except SlackApiError as error:
             reason = error.response.get("error")
             print(f"huddle: Slack refused auth.test ({reason})", file=sys.stderr)
-        except SQLAlchemyError as error:
-            print(f"huddle: the database can't be read ({type(error).__name__})", file=sys.stderr)
+        except (aiohttp.ClientError, OSError) as error:
+            print(f"huddle: Slack can't be reached ({type(error).__name__})", file=sys.stderr)
         finally:
             await runtime.close()
         return None
