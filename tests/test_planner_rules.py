@@ -12,10 +12,12 @@ from bot.team.state import Member, TeamState
 from storage.ledger import (
     CLAIMED,
     DIGEST,
+    DIGEST_CHART,
     FAILED,
     HUDDLE,
     NUDGE,
     SUMMARY,
+    SUMMARY_CHART,
     UNKNOWN,
     LedgerKey,
     LedgerRow,
@@ -198,7 +200,9 @@ def test_a_manual_summary_run_posts_the_named_week_and_no_nudges() -> None:
     due = plan(THURSDAY_3PM, CONFIG, team, Force(frozenset({SUMMARY, DIGEST}), date(2026, 9, 28)))
     assert [s.key for s in due.sends] == [
         LedgerKey(SUMMARY, "CTEAM", "2026-W40"),
+        LedgerKey(SUMMARY_CHART, "CTEAM", "2026-W40"),
         LedgerKey(DIGEST, "UBOSS", "2026-W40"),
+        LedgerKey(DIGEST_CHART, "UBOSS", "2026-W40"),
     ]
     assert "Week of Mon 28 Sep — results" in due.sends[0].message["text"]
 
