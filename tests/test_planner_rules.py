@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.domain.goals import TEAM_DEFAULT, GoalRow
-from bot.scheduled.planner import Force, Plan, Send, plan
+from bot.scheduled.planner import Force, Plan, Send, chart_filename, plan
 from bot.team.state import Member, TeamState
 from storage.ledger import (
     CLAIMED,
@@ -245,3 +245,40 @@ def test_a_late_board_goes_out_until_midnight_in_the_team_timezone() -> None:
     assert [s.key for s in plan(late, settings(), team).sends] == [
         LedgerKey(HUDDLE, "CTEAM", "2026-11-25")
     ]
+
+
+def test_the_summary_and_digest_each_carry_their_chart_after_the_text() -> None:
+    """The chart is its own ledger row, shared in the channel (or DM) beside the first
+    part, with a line saying what it shows and a file name that finds it again."""
+    team = state([("UREP", "America/New_York")])
+    sends = {s.key: s for s in plan(FRIDAY_9AM, CONFIG, team).sends}
+    summary_key, digest_key = (
+        LedgerKey(SUMMARY, "CTEAM", "2026-W48"),
+        LedgerKey(DIGEST, "UBOSS", "2026-W48"),
+    )
+    chart = sends[LedgerKey(SUMMARY_CHART, "CTEAM", "2026-W48")]
+    assert (chart.to, chart.parent) == ("CTEAM", summary_key)
+    assert chart.message == {
+        "text": "📊 The week in a picture (every number is in the summary too)."
+    }
+    assert chart.upload is not None and not chart.upload.in_thread
+    assert chart.upload.filename == "huddle-summary-chart-2026-W48-CTEAM.png"
+    assert chart.upload.chart.title == "Week of Mon 23 Nov — results"
+    trend = sends[LedgerKey(DIGEST_CHART, "UBOSS", "2026-W48")]
+    assert (trend.to, trend.parent) == ("UBOSS", digest_key)
+    assert trend.message == {"text": "📈 Each rep who missed, over the last 8 weeks."}
+    assert trend.upload is not None
+    assert trend.upload.filename == "huddle-digest-chart-2026-W48-UBOSS.png"
+
+
+def test_the_chart_of_a_split_summary_goes_in_its_thread() -> None:
+    team = state([(f"U{n:04d}", "America/New_York") for n in range(400)])
+    sends = {s.key: s for s in plan(FRIDAY_9AM, CONFIG, team).sends}
+    chart = sends[LedgerKey(SUMMARY_CHART, "CTEAM", "2026-W48")]
+    assert chart.upload is not None and chart.upload.in_thread
+
+
+def test_a_chart_file_name_holds_no_at_sign() -> None:
+    assert chart_filename(LedgerKey(DIGEST_CHART, "U1@T2", "2026-W48")) == (
+        "huddle-digest-chart-2026-W48-U1-T2.png"
+    )
