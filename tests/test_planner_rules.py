@@ -282,3 +282,19 @@ def test_a_chart_file_name_holds_no_at_sign() -> None:
     assert chart_filename(LedgerKey(DIGEST_CHART, "U1@T2", "2026-W48")) == (
         "huddle-digest-chart-2026-W48-U1-T2.png"
     )
+
+
+def test_the_summary_charts_history_counts_a_rep_from_the_week_they_joined() -> None:
+    """Joined last week and met every goal then: the chart's bar for last week is
+    100%, and the weeks before they joined have no bar."""
+    weeks = WeeksData()
+    joined = W48 - timedelta(weeks=1)
+    weeks.totals[("UNEW", joined)] = {"meeting": 6}
+    team = state([("UNEW", "America/New_York")], weeks)
+    team = TeamState(**{**team.__dict__, "reps": [Member("UNEW", "New", NY, since=joined)]})
+    sends = {s.key: s for s in plan(FRIDAY_9AM, CONFIG, team).sends}
+    upload = sends[LedgerKey(SUMMARY_CHART, "CTEAM", "2026-W48")].upload
+    assert upload is not None
+    history = dict(upload.chart.history)  # type: ignore[union-attr]
+    assert history["16 Nov"] == 1.0
+    assert history["9 Nov"] is None
