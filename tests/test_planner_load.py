@@ -82,8 +82,9 @@ def test_a_nudge_that_opens_in_the_teams_next_week_counts_that_weeks_check_ins()
     full = WeeksData()
     full.totals[("UKIRITIMATI", new_week)] = {"meeting": 4}
     full.goal_rows = [GoalRow("meeting", TEAM_DEFAULT, date(2000, 1, 3), 6)]
-    now = datetime(2026, 11, 30, 1, 30, tzinfo=ZoneInfo("Pacific/Kiritimati"))
-    first, last = weeks_to_load(now, config)
-    team = state([("UKIRITIMATI", "Pacific/Kiritimati")], only(full, first, last))
-    [nudge] = plan(now, config, team).sends
-    assert "2 meetings to go (4 of 6)" in nudge.message["text"]
+    for minute in (0, 30):  # from the very minute it opens
+        now = datetime(2026, 11, 30, 1, minute, tzinfo=ZoneInfo("Pacific/Kiritimati"))
+        first, last = weeks_to_load(now, config)
+        team = state([("UKIRITIMATI", "Pacific/Kiritimati")], only(full, first, last))
+        [nudge] = plan(now, config, team).sends
+        assert "2 meetings to go (4 of 6)" in nudge.message["text"], now

@@ -58,3 +58,11 @@ def test_at_the_summary_time_this_week_is_the_one_due_and_must_be_named() -> Non
     friday_9am = datetime(2026, 11, 27, 9, 0, tzinfo=NY)
     with pytest.raises(ValueError, match=r"\(2026-W48\) has not ended"):
         summary_week(friday_9am, settings())
+
+
+def test_a_sunday_evening_summary_in_los_angeles_is_judged_on_los_angeles_time() -> None:
+    """Summary Sunday 23:00 in Los Angeles: at 22:00 (Monday in UTC) this week's has not
+    come, so the default is last week, which has ended."""
+    la = settings("America/Los_Angeles", HUDDLE_NUDGE_AT="sun 15:00", HUDDLE_SUMMARY_AT="sun 23:00")
+    sunday_10pm = datetime(2026, 11, 29, 22, 0, tzinfo=ZoneInfo("America/Los_Angeles"))
+    assert summary_week(sunday_10pm, la) == W47

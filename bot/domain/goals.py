@@ -61,7 +61,6 @@ class ActivityProgress:
 class RepWeek:
     """One rep's week: what they did and what was expected of them."""
 
-    user_id: str
     week: date
     progress: tuple[ActivityProgress, ...]
     workdays_present: int
@@ -154,4 +153,4 @@ def rep_week(
         )
         for a in activities
     )
-    return RepWeek(user_id, start, progress, present)
+    return RepWeek(start, progress, present)
