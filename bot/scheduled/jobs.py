@@ -39,7 +39,7 @@ async def run_due(
     due = plan(now, runtime.settings, state, force)
     if dry_run:
         return due, Report()
-    report = await Sender(runtime, client, team_id).deliver(due)
+    report = await Sender(runtime, client).deliver(team_id, due)
     return due, report
 
 

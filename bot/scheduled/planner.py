@@ -8,7 +8,8 @@ failure, or a send whose outcome must first be checked in Slack (see ``bot.sched
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import partial
@@ -61,6 +62,8 @@ class Send:
     """The ledger row to take over, or None for a first attempt."""
     parent: LedgerKey | None = None
     """For a continuation part: post in the thread of this message."""
+    opens_at: datetime | None = None
+    """When its window opened: who has waited longest goes first (``fair_order``)."""
 
     @property
     def verify_first(self) -> bool:
@@ -99,15 +102,18 @@ class _Offer:
     key: LedgerKey
     to: str
     build: Callable[[], Message]
+    opens_at: datetime
     parent: LedgerKey | None = None
 
 
-def _parts(kind: str, to: str, period: str, parts: Sequence[Message]) -> list[_Offer]:
+def _parts(
+    kind: str, to: str, period: str, parts: Sequence[Message], opens_at: datetime
+) -> list[_Offer]:
     """One ledger row per message; parts after the first go in the first one's thread."""
     first = LedgerKey(kind, to, period)
-    offers = [_Offer(first, to, _built(parts[0]))]
+    offers = [_Offer(first, to, _built(parts[0]), opens_at)]
     offers += [
-        _Offer(LedgerKey(kind, f"{to}#{i}", period), to, _built(part), parent=first)
+        _Offer(LedgerKey(kind, f"{to}#{i}", period), to, _built(part), opens_at, parent=first)
         for i, part in enumerate(parts[1:], start=2)
     ]
     return offers
@@ -154,9 +160,11 @@ def plan(now: datetime, settings: Settings, state: TeamState, force: Force | Non
         return computed[week]
 
     today = local_date(now, settings.timezone)
-    if force is None and _due(huddle_window(today, settings), now, HUDDLE, this_week, None):
+    board_window = huddle_window(today, settings)
+    if force is None and _due(board_window, now, HUDDLE, this_week, None):
         key = LedgerKey(HUDDLE, channel, today.isoformat())
-        offers.append(_Offer(key, channel, lambda: messages.board(today, lines(this_week))))
+        board = _Offer(key, channel, lambda: messages.board(today, lines(this_week)), now)
+        offers.append(board)
 
     weeks = (
         [force.week]
@@ -170,26 +178,51 @@ def plan(now: datetime, settings: Settings, state: TeamState, force: Force | Non
         due = {zone for zone, window in windows.items() if _due(window, now, NUDGE, week, force)}
         if due:  # only then are the week's lines worth working out
             for rep, line in zip(state.reps, lines(week), strict=True):
-                if rep.timezone in due and _needs_nudge(state, rep, line, windows[rep.timezone]):
+                window = windows[rep.timezone]
+                if rep.timezone in due and _needs_nudge(state, rep, line, window):
                     nudge = partial(messages.nudge, line, summary_label)
-                    offers.append(_Offer(LedgerKey(NUDGE, rep.user_id, period), rep.user_id, nudge))
+                    key = LedgerKey(NUDGE, rep.user_id, period)
+                    offers.append(_Offer(key, rep.user_id, nudge, window.start))
         window = summary_window(week, settings)
         if _due(window, now, SUMMARY, week, force):
-            offers += _parts(SUMMARY, channel, period, messages.summary(week, lines(week)))
+            summary = messages.summary(week, lines(week))
+            offers += _parts(SUMMARY, channel, period, summary, window.start)
         if _due(window, now, DIGEST, week, force):
             missed = [line for line in lines(week) if line.week.has_goals and line.week.short]
             digest = messages.digest(week, missed, _pattern_counts(state, goals, missed, week))
             for manager in state.managers:
-                offers += _parts(DIGEST, manager, period, digest)
+                offers += _parts(DIGEST, manager, period, digest, window.start)
 
-    for offer in offers:
+    # Earliest window first (a stable sort keeps the reps' order within a window).
+    for offer in sorted(offers, key=lambda o: o.opens_at):
         row = state.ledger.get(offer.key)
         reason = _skipped_because(row, now)
         if reason is None:
-            result.sends.append(Send(offer.key, offer.to, offer.build(), row, offer.parent))
+            send = Send(offer.key, offer.to, offer.build(), row, offer.parent, offer.opens_at)
+            result.sends.append(send)
         else:
             result.skipped.append((offer.key, reason))
     return result
+
+
+def fair_order(plans: Mapping[str, Plan]) -> list[tuple[str, Send]]:
+    """The first messages of several teams' plans in one queue for one workspace's
+    posting limit: the earliest window first (a rep in London before one in Los Angeles
+    whose nudge opened eight hours later), and within a window the teams take turns,
+    so a team of 500 never holds back a team of 20. Continuation parts are left out:
+    each follows its first part, in its team's order."""
+    by_window: dict[datetime | None, dict[str, list[Send]]] = defaultdict(dict)
+    for team_id, team_plan in plans.items():
+        for send in team_plan.sends:
+            if send.parent is None:
+                by_window[send.opens_at].setdefault(team_id, []).append(send)
+    queue: list[tuple[str, Send]] = []
+    for opens_at in sorted(by_window, key=lambda at: (at is not None, at)):  # None: unknown
+        turns = by_window[opens_at]
+        longest = max(len(sends) for sends in turns.values())
+        for turn in range(longest):
+            queue += [(team, sends[turn]) for team, sends in turns.items() if turn < len(sends)]
+    return queue
 
 
 def _needs_nudge(state: TeamState, rep: Member, line: RepLine, window: Window) -> bool:

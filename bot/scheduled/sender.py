@@ -14,15 +14,19 @@ Outcomes of a Slack call fall in three groups:
   later): Slack may still be carrying the request out, and a look made at once
   would miss the message about to appear and post it a second time.
 
-Direct messages fan out ``FAN_OUT`` at a time; the claims (and the outcomes) of the
-sends in flight together are written in one statement and one transaction.
+Direct messages fan out ``FAN_OUT`` at a time, at the pace of the process's posting
+pacer (``bot.runtime.post_pacer``); the next sends are claimed while the last ones
+go out, and the claims (and the outcomes) of sends in flight together are written in
+one statement and one transaction. Several teams' plans share one queue in
+``fair_order`` (the earliest window first, the teams taking turns), and the claims of
+a queue's chunk are one statement whatever teams it holds.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -33,7 +37,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.runtime import Runtime
 from bot.runtime.batching import Batcher
-from bot.scheduled.planner import Plan, Send
+from bot.scheduled.planner import Plan, Send, fair_order
 from storage import ledger
 from storage.ledger import FAILED, SENT, UNKNOWN, LedgerKey, LedgerRow
 
@@ -41,10 +45,13 @@ log = logging.getLogger(__name__)
 
 METADATA_EVENT = "huddle_scheduled"
 FAN_OUT = 8
-"""Direct messages in flight at once: fast for big teams, gentle on rate limits."""
+"""Direct messages in flight at once; the pacer decides how fast they leave."""
 CLAIM_AHEAD = 2 * FAN_OUT
-"""Sends claimed together, in one statement, before they go out. Small enough that a
-claim never waits long for its send (a claim older than the lease is taken over)."""
+"""Sends claimed together, in one statement, while the chunk before goes out. Small
+enough that a claim never waits long for its send (a claim older than the lease is
+taken over), and that a second instance sharing the work takes every other chunk."""
+TeamKey = tuple[str, LedgerKey]
+"""(team_id, key): a ledger row's identity across the teams of one delivery."""
 UNKNOWN_RETRIES = 3
 UNKNOWN_BACKOFF_SECONDS = 0.5
 HISTORY_MARGIN = timedelta(minutes=2)
@@ -84,43 +91,55 @@ async def _call(call: Any, **kwargs: Any) -> Any:
 
 
 class Sender:
-    def __init__(self, runtime: Runtime, client: AsyncWebClient, team_id: str) -> None:
+    def __init__(self, runtime: Runtime, client: AsyncWebClient) -> None:
         self.runtime = runtime
         self.client = client
-        self.team_id = team_id
-        self.report = Report()
+        self.reports: dict[str, Report] = {}
         self._claims = Batcher(self._claim_new)
         self._outcomes = Batcher(self._record_all)
 
-    async def deliver(self, plan: Plan) -> Report:
-        """Firsts fan out in parallel, claimed a few fan-outs ahead of their send so
-        that new claims share a statement; continuation parts follow, in order."""
-        firsts = [s for s in plan.sends if s.parent is None]
-        parts = [s for s in plan.sends if s.parent is not None]
+    async def deliver(self, team_id: str, plan: Plan) -> Report:
+        """One team's plan (see ``deliver_all``)."""
+        return (await self.deliver_all({team_id: plan}))[team_id]
+
+    async def deliver_all(self, plans: Mapping[str, Plan]) -> dict[str, Report]:
+        """Firsts fan out in parallel in ``fair_order``, each chunk claimed while the
+        chunk before goes out; continuation parts follow, in their team's order."""
+        self.reports = {team_id: Report() for team_id in plans}
+        queue = fair_order(plans)
+        chunks = [queue[start : start + CLAIM_AHEAD] for start in range(0, len(queue), CLAIM_AHEAD)]
         gate = asyncio.Semaphore(FAN_OUT)
 
-        async def gated(send: Send, row: LedgerRow | None) -> None:
+        async def gated(team_id: str, send: Send, row: LedgerRow | None) -> None:
             async with gate:
-                await self._send(send, row, thread_ts=None)
+                await self._send(team_id, send, row, thread_ts=None)
 
-        for start in range(0, len(firsts), CLAIM_AHEAD):
-            chunk = firsts[start : start + CLAIM_AHEAD]
-            rows = await asyncio.gather(*(self._claim(s) for s in chunk))
-            await asyncio.gather(*(gated(s, row) for s, row in zip(chunk, rows, strict=True)))
-        for send in parts:
-            await self._deliver(send)
-        return self.report
+        def claim(chunk: list[tuple[str, Send]]) -> asyncio.Future[list[LedgerRow | None]]:
+            return asyncio.gather(*(self._claim(team_id, send) for team_id, send in chunk))
 
-    async def _claim(self, send: Send) -> LedgerRow | None:
+        claimed = claim(chunks[0]) if chunks else None
+        for n, chunk in enumerate(chunks):
+            assert claimed is not None
+            rows = await claimed
+            claimed = claim(chunks[n + 1]) if n + 1 < len(chunks) else None
+            sends = zip(chunk, rows, strict=True)
+            await asyncio.gather(*(gated(team_id, send, row) for (team_id, send), row in sends))
+        for team_id, plan in plans.items():
+            for send in plan.sends:
+                if send.parent is not None:
+                    await self._deliver(team_id, send)
+        return self.reports
+
+    async def _claim(self, team_id: str, send: Send) -> LedgerRow | None:
         if send.previous is not None:
             async with self.runtime.sessions.begin() as session:
                 return await ledger.reclaim(session, send.previous, self.runtime.now())
-        return await self._claims.submit(send.key)
+        return await self._claims.submit((team_id, send.key))
 
-    async def _claim_new(self, keys: Sequence[LedgerKey]) -> list[LedgerRow | None]:
+    async def _claim_new(self, keys: Sequence[TeamKey]) -> list[LedgerRow | None]:
         """The new claims of the sends in flight together, in one statement."""
         async with self.runtime.sessions.begin() as session:
-            claimed = await ledger.claim_new(session, self.team_id, keys, self.runtime.now())
+            claimed = await ledger.claim_new(session, keys, self.runtime.now())
         return [claimed.get(key) for key in keys]
 
     async def _record(self, row: LedgerRow, state: str, **details: str | None) -> None:
@@ -132,18 +151,21 @@ class Sender:
             await ledger.record(session, outcomes, self.runtime.now())
         return [None] * len(outcomes)
 
-    async def _deliver(self, send: Send) -> None:
+    async def _deliver(self, team_id: str, send: Send) -> None:
         thread_ts = None
         if send.parent is not None:
-            thread_ts = await self._posted_ts(send.parent)
+            thread_ts = await self._posted_ts(team_id, send.parent)
             if thread_ts is None:
-                self.report.waiting.append(send.key)
+                self.reports[team_id].waiting.append(send.key)
                 return
-        await self._send(send, await self._claim(send), thread_ts)
+        await self._send(team_id, send, await self._claim(team_id, send), thread_ts)
 
-    async def _send(self, send: Send, row: LedgerRow | None, thread_ts: str | None) -> None:
+    async def _send(
+        self, team_id: str, send: Send, row: LedgerRow | None, thread_ts: str | None
+    ) -> None:
+        report = self.reports[team_id]
         if row is None:
-            self.report.lost_race.append(send.key)
+            report.lost_race.append(send.key)
             return
         look_first = send.verify_first
         since = (send.previous.claimed_at if send.previous else row.claimed_at) - HISTORY_MARGIN
@@ -156,7 +178,7 @@ class Sender:
                     found = await self._find(send.key, channel, thread_ts, since)
                     if found is not None:
                         await self._record(row, SENT, channel=channel, ts=found)
-                        self.report.found_already_posted.append(send.key)
+                        report.found_already_posted.append(send.key)
                         return
                 posted = await _call(
                     self.client.chat_postMessage,
@@ -172,7 +194,7 @@ class Sender:
                 reason = str(error.response.get("error"))
                 log.warning("%s refused by Slack: %s", send.key, reason)
                 await self._record(row, FAILED, error=reason)
-                self.report.failed.append((send.key, reason))
+                report.failed.append((send.key, reason))
                 return
             except OutcomeUnknown as error:
                 log.warning("%s outcome unknown (%s), attempt %d", send.key, error, attempt + 1)
@@ -182,10 +204,10 @@ class Sender:
                 await asyncio.sleep(UNKNOWN_BACKOFF_SECONDS * 2**attempt)
                 continue
             await self._record(row, SENT, channel=posted["channel"], ts=posted["ts"])
-            self.report.sent.append(send.key)
+            report.sent.append(send.key)
             return
         await self._record(row, UNKNOWN, error="no answer from Slack")
-        self.report.unknown.append(send.key)
+        report.unknown.append(send.key)
 
     async def _channel(self, to: str) -> str:
         """A channel ID as is; for a user, the ID of our DM with them."""
@@ -194,9 +216,9 @@ class Sender:
         opened = await _call(self.client.conversations_open, users=to)
         return str(opened["channel"]["id"])
 
-    async def _posted_ts(self, key: LedgerKey) -> str | None:
+    async def _posted_ts(self, team_id: str, key: LedgerKey) -> str | None:
         async with self.runtime.sessions() as session:
-            row = await ledger.sent(session, self.team_id, key)
+            row = await ledger.sent(session, team_id, key)
         return row.ts if row is not None else None
 
     async def _find(
