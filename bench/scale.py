@@ -46,7 +46,7 @@ class SetClock:
         return self.now
 
 
-def settings(database_url: str, api_url: str) -> Any:
+def settings(database_url: str, api_url: str, **extra: str) -> Any:
     return load_settings(
         {
             "SLACK_BOT_TOKEN": "xoxb-bench-company",
@@ -56,6 +56,7 @@ def settings(database_url: str, api_url: str) -> Any:
             "HUDDLE_CHANNEL": CHANNEL,
             "HUDDLE_TIMEZONE": "America/New_York",
             "HUDDLE_GOALS": "meeting=6,call=20",
+            **extra,
         }
     )
 

@@ -44,8 +44,9 @@ from storage.ledger import FAILED, SENT, UNKNOWN, LedgerKey, LedgerRow
 log = logging.getLogger(__name__)
 
 METADATA_EVENT = "huddle_scheduled"
-FAN_OUT = 8
-"""Direct messages in flight at once; the pacer decides how fast they leave."""
+FAN_OUT = 16
+"""Direct messages in flight at once: enough that a slow answer never holds back the
+pace; the pacer decides how fast they leave."""
 CLAIM_AHEAD = 2 * FAN_OUT
 """Sends claimed together, in one statement, while the chunk before goes out. Small
 enough that a claim never waits long for its send (a claim older than the lease is
@@ -103,27 +104,29 @@ class Sender:
         return (await self.deliver_all({team_id: plan}))[team_id]
 
     async def deliver_all(self, plans: Mapping[str, Plan]) -> dict[str, Report]:
-        """Firsts fan out in parallel in ``fair_order``, each chunk claimed while the
-        chunk before goes out; continuation parts follow, in their team's order."""
+        """Firsts fan out in ``fair_order``: ``FAN_OUT`` workers take claimed sends as
+        they come (none waits for a slower one), while the next chunk is claimed ahead
+        of them; continuation parts follow, in their team's order."""
         self.reports = {team_id: Report() for team_id in plans}
         queue = fair_order(plans)
-        chunks = [queue[start : start + CLAIM_AHEAD] for start in range(0, len(queue), CLAIM_AHEAD)]
-        gate = asyncio.Semaphore(FAN_OUT)
+        claimed: asyncio.Queue[tuple[str, Send, LedgerRow | None] | None] = asyncio.Queue(
+            maxsize=CLAIM_AHEAD
+        )
 
-        async def gated(team_id: str, send: Send, row: LedgerRow | None) -> None:
-            async with gate:
-                await self._send(team_id, send, row, thread_ts=None)
+        async def claim_ahead() -> None:
+            for start in range(0, len(queue), CLAIM_AHEAD):
+                chunk = queue[start : start + CLAIM_AHEAD]
+                rows = await asyncio.gather(*(self._claim(team, send) for team, send in chunk))
+                for (team_id, send), row in zip(chunk, rows, strict=True):
+                    await claimed.put((team_id, send, row))
+            for _ in range(FAN_OUT):
+                await claimed.put(None)
 
-        def claim(chunk: list[tuple[str, Send]]) -> asyncio.Future[list[LedgerRow | None]]:
-            return asyncio.gather(*(self._claim(team_id, send) for team_id, send in chunk))
+        async def work() -> None:
+            while (item := await claimed.get()) is not None:
+                await self._send(*item, thread_ts=None)
 
-        claimed = claim(chunks[0]) if chunks else None
-        for n, chunk in enumerate(chunks):
-            assert claimed is not None
-            rows = await claimed
-            claimed = claim(chunks[n + 1]) if n + 1 < len(chunks) else None
-            sends = zip(chunk, rows, strict=True)
-            await asyncio.gather(*(gated(team_id, send, row) for (team_id, send), row in sends))
+        await asyncio.gather(claim_ahead(), *(work() for _ in range(FAN_OUT)))
         for team_id, plan in plans.items():
             for send in plan.sends:
                 if send.parent is not None:
