@@ -6,7 +6,9 @@ a future resolved from the other thread). SQLAlchemy's adapter makes four such c
 per statement: open a cursor, execute, fetch every row, close. On the check-in path
 those trips cost more CPU than SQLite itself (about a fifth of the server's time
 under load, in the py-spy profile of docs/PERFORMANCE.md), while SQLite answers in
-microseconds. The cursor here does all four in one call.
+microseconds. The cursor here does all four in one call, and ending a transaction
+that is not open (SQLAlchemy rolls back every connection it takes back, after a
+commit too) takes no trip at all.
 
 The work stays in aiosqlite's thread, so a wait for another process's write lock (the
 busy timeout) never stops the event loop.
@@ -25,10 +27,20 @@ Description = tuple[tuple[Any, ...], ...] | None
 
 
 class OneTripConnection(aiosqlite.Connection):
-    """An aiosqlite connection whose cursors take one trip per statement."""
+    """An aiosqlite connection whose cursors take one trip per statement. Whether a
+    transaction is open is read from this thread: SQLAlchemy uses a connection for one
+    thing at a time, so no statement is running in the other thread meanwhile."""
 
     def cursor(self) -> OneTripCursor:  # type: ignore[override]
         return OneTripCursor(self)
+
+    async def commit(self) -> None:
+        if self._conn.in_transaction:
+            await super().commit()
+
+    async def rollback(self) -> None:
+        if self._conn.in_transaction:
+            await super().rollback()
 
     async def run(self, work: Callable[[sqlite3.Connection], Any]) -> Any:
         """``work(sqlite3_connection)`` in the connection's thread, in one trip."""
