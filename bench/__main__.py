@@ -190,10 +190,11 @@ def fanout_table() -> list[str]:
         f"(burst {BURST}; Slack's few hundred a minute sped up, the ratio is what counts): "
         f"floor {planned / (POSTS_PER_MINUTE / 60):.1f} s.",
         "",
-        "| database, instances | last nudge after | ÷ floor | received / duplicates / lost "
+        "| database, instances | last nudge after | ÷ floor | planning in it | sending ÷ floor "
+        "| received / duplicates / lost "
         "| sent by each | 429s | over the limit | out of window order | every team's first by "
         "| targets |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for run, r in zip(RUNS, results, strict=True):
         exact = r["duplicates"] == 0 and r["lost"] == 0 and not r["failed"] and not r["unknown"]
@@ -204,6 +205,7 @@ def fanout_table() -> list[str]:
         )
         lines.append(
             f"| {run.kind}, {run.instances} | {r['last_seconds']:.1f} s | {r['ratio']:.2f} "
+            f"| {r['plan_seconds']:.1f} s | {r['sending_ratio']:.2f} "
             f"| {r['received']} / {r['duplicates']} / {r['lost']} "
             f"| {' + '.join(map(str, r['sent_by']))} | {r['ratelimited']} "
             f"| {'no' if within else 'yes'} | {r['out_of_order']} "

@@ -83,7 +83,9 @@ def fan_out(run: Run) -> dict[str, Any]:
 def measure(go: float, instances: list[dict[str, Any]], slack: dict[str, Any]) -> dict[str, Any]:
     posts = sorted(slack["posts"])
     nudges = [(at, to) for at, to in posts if to[1:].isdigit()]  # reps' IDs are U + digits
-    planned = instances[0]["nudges_planned"]
+    # The instance that planned first saw every nudge due; one planning later finds
+    # some already sent by the other and leaves them out.
+    planned = max(i["nudges_planned"] for i in instances)
     per_second = POSTS_PER_MINUTE / 60
     floor = planned / per_second
     received = Counter(to for _, to in nudges)
@@ -104,6 +106,9 @@ def measure(go: float, instances: list[dict[str, Any]], slack: dict[str, Any]) -
         "floor_seconds": floor,
         "ratio": last / floor,
         "plan_seconds": max(i["planned"] - i["started"] for i in instances),
+        "sending_ratio": (nudges[-1][0] - min(i["planned"] for i in instances)) / floor
+        if nudges
+        else float("nan"),
         "sent_by": [i["sent"] for i in instances],
         "ratelimited": slack["ratelimited"],
         "most_over_limit": RateLimit(POSTS_PER_MINUTE, BURST).most_over([at for at, _ in posts]),
