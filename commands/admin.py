@@ -16,7 +16,6 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
-from sqlalchemy.exc import SQLAlchemyError
 
 from bot.domain.activities import Activity, resolve_activity
 from bot.domain.goals import TEAM_DEFAULT
@@ -49,6 +48,7 @@ from commands.grammar.admin import (
 )
 from commands.recording import CannotUndo, undo
 from storage import away, goals, people, queries
+from storage.errors import DB_ERRORS
 from storage.models import Person
 
 log = logging.getLogger(__name__)
@@ -81,8 +81,8 @@ async def huddle_reply(live: LiveUpdates, client: AsyncWebClient, body: dict[str
         return await _carry_out(Caller(live, client, team_id, person), command)
     except InvalidCommand as invalid:
         return Reply(replies.command_problem(str(invalid), invalid.topic))
-    except SQLAlchemyError:
-        log.exception("/huddle %s by %s failed", type(command).__name__, user_id)
+    except DB_ERRORS as error:
+        log.warning("/huddle %s by %s failed: %r", type(command).__name__, user_id, error)
         return Reply(notice(NOT_CHANGED))
 
 

@@ -17,7 +17,6 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
-from sqlalchemy.exc import SQLAlchemyError
 
 from bot.domain.activities import BUILT_IN, Activity
 from bot.domain.checkin import Logged
@@ -33,7 +32,8 @@ from bot.team.roster import known_person
 from commands.grammar.checkin import InvalidCheckIn, parse_checkin, split_activity, usage
 from commands.recording import CannotUndo, Outcome, Undone, record, undo
 from storage import queries
-from storage.deadline import DB_ERRORS, Deadline, NotSaved, SaveUnknown, within
+from storage.deadline import Deadline, NotSaved, SaveUnknown, within
+from storage.errors import DB_ERRORS
 from storage.models import Person
 
 log = logging.getLogger(__name__)
@@ -89,7 +89,7 @@ async def retract(live: LiveUpdates, client: AsyncWebClient, undone: Undone, nam
             )
             if update is not None:
                 await client.chat_update(channel=channel, ts=ts, **update)
-        except (SlackApiError, SQLAlchemyError) as error:
+        except (*DB_ERRORS, SlackApiError) as error:
             log.warning("could not strike through announcement: %r", error)
     live.boards.refresh(client, checkin.team_id)
     live.homes.refresh(client, checkin.team_id, checkin.user_id)
@@ -118,7 +118,9 @@ async def _log(
     team_id, user_id = body["team_id"], body["user_id"]
     text = body.get("text") or ""
     deadline = Deadline(CHECKIN_SECONDS)
-    person = await _rep(runtime, client, team_id, user_id, body.get("user_name", ""), deadline, ack)
+    person = await rep_within(
+        runtime, client, team_id, user_id, body.get("user_name", ""), deadline, ack
+    )
     if person is None:
         return
     today = runtime.today(person.timezone)
@@ -140,7 +142,7 @@ async def _log(
     )
 
 
-async def _rep(
+async def rep_within(
     runtime: Runtime,
     client: AsyncWebClient,
     team_id: str,
@@ -225,7 +227,7 @@ async def _presser(
 ) -> tuple[Person, date, Deadline] | None:
     """Who pressed a logging button, their today, and the check-in's clock, started now."""
     deadline = Deadline(CHECKIN_SECONDS)
-    person = await _rep(
+    person = await rep_within(
         runtime,
         client,
         body["team"]["id"],

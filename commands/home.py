@@ -5,6 +5,7 @@ The Home itself is built by :mod:`bot.messages.home` and published by
 command (repeat guard, announcement, board and Home refresh); its confirmation comes
 as a direct message from Huddle, because a modal has no conversation to reply in and
 a DM, unlike an ephemeral message, is still there later and works in any channel.
+A submission has a check-in's deadline, from the lookup of who sent it to the save.
 """
 
 from __future__ import annotations
@@ -26,10 +27,11 @@ from bot.messages.log_modal import LOG_MODAL, log_modal
 from bot.messages.usage import DEFAULT_EXPORT_WEEKS
 from bot.team.roster import is_manager, known_person
 from commands.caller import Caller, refusal
-from commands.checkin import record_and_reply
+from commands.checkin import CHECKIN_SECONDS, record_and_reply, rep_within
 from commands.export import export_to_dm
 from commands.grammar.checkin import MAX_NOTE
 from commands.grammar.log_form import FormErrors, read_log_form
+from storage.deadline import Deadline
 
 log = logging.getLogger(__name__)
 
@@ -83,7 +85,19 @@ def register(app: AsyncApp, live: LiveUpdates) -> None:
         """Each invalid field gets its own error beside it and the modal stays open;
         a valid form closes it and is recorded like ``/logmeeting`` would record it."""
         team_id, user_id = body["team"]["id"], body["user"]["id"]
-        person = await known_person(runtime, client, team_id, user_id, body["user"].get("name", ""))
+        reply = direct_message(client, user_id)
+
+        async def close_and_reply(**message: Any) -> None:
+            await ack()
+            await reply(**message)
+
+        deadline = Deadline(CHECKIN_SECONDS)  # Slack's 3 s run from the submission
+        name = body["user"].get("name", "")
+        person = await rep_within(
+            runtime, client, team_id, user_id, name, deadline, close_and_reply
+        )
+        if person is None:
+            return
         today = runtime.today(person.timezone)
         try:
             form = read_log_form(
@@ -98,8 +112,9 @@ def register(app: AsyncApp, live: LiveUpdates) -> None:
             return
         await ack()
         logged = Logged(user_id, form.activity, form.count, form.day, form.note)
-        reply = direct_message(client, user_id)
-        await record_and_reply(live, client, person, logged, today, reply, source="modal")
+        await record_and_reply(
+            live, client, person, logged, today, reply, source="modal", deadline=deadline
+        )
 
     @app.action(HOME_EXPORT_ACTION)
     async def export_button(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:

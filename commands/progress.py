@@ -1,7 +1,12 @@
-"""``/progress [@user]``: anyone may look at any teammate; the board is public anyway."""
+"""``/progress [@user]``: anyone may look at any teammate; the board is public anyway.
+
+Answered within a check-in's deadline, so a database that does not answer gets the
+rep a "try again" before Slack's 3 seconds are up rather than Slack's own error.
+"""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
@@ -15,9 +20,17 @@ from bot.messages.progress import rep_progress
 from bot.runtime import Runtime
 from bot.team.roster import known_person
 from bot.team.state import load_rep_history
+from commands.checkin import CHECKIN_SECONDS
 from commands.grammar.tokens import MENTION
+from storage.deadline import Deadline, NotSaved, within
+
+log = logging.getLogger(__name__)
 
 HISTORY_WEEKS = 4
+NOT_ANSWERED = (
+    "I couldn't look that up: the database isn't answering. Nothing was changed — please "
+    "try again in a moment."
+)
 
 
 def target_user(text: str, caller: str) -> str | None:
@@ -49,4 +62,13 @@ def register(app: AsyncApp, live: LiveUpdates) -> None:
         if user_id is None:
             await ack(**notice("Use /progress for your own week, or /progress @teammate."))
             return
-        await ack(**await progress_message(runtime, client, team_id, user_id))
+        whose = user_id
+        try:
+            message = await within(
+                Deadline(CHECKIN_SECONDS),
+                lambda _: progress_message(runtime, client, team_id, whose),
+            )
+        except NotSaved as error:  # a read, so never unconfirmed
+            log.warning("/progress for %s failed: %r", user_id, error)
+            message = notice(NOT_ANSWERED)
+        await ack(**message)

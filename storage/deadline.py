@@ -12,8 +12,7 @@ stops waiting at the deadline:
 * the commit was under way: the caller hears :class:`SaveUnknown`; the work is left
   to finish and its outcome is logged.
 
-A failed connection surfaces as ``OSError`` (refused, reset, timed out) rather than as
-a SQLAlchemy error, so both count as the database failing.
+What counts as the database failing is :data:`storage.errors.DB_ERRORS`.
 """
 
 from __future__ import annotations
@@ -24,12 +23,9 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from sqlalchemy.exc import SQLAlchemyError
+from storage.errors import DB_ERRORS
 
 log = logging.getLogger(__name__)
-
-DB_ERRORS = (SQLAlchemyError, OSError)
-"""What a database that is down or unreachable raises (``TimeoutError`` is an OSError)."""
 
 T = TypeVar("T")
 

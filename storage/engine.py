@@ -11,6 +11,12 @@ contending for the file lock, where SQLite's busy handler sleeps in steps of up 
 100 ms (multi-second tails under load). Another process (the CLI, a second
 instance) still waits through the busy timeout. Statements take one trip to
 aiosqlite's thread instead of four (``storage.sqlite_driver``).
+
+PostgreSQL gets bounds on every wait, so that a network partition costs seconds once
+it ends, not the minutes TCP takes to give up on a connection whose packets are lost:
+connecting, each statement, waiting for a free connection, and a ping of each pooled
+connection as it is handed out (a connection caught in the partition is replaced
+instead of handed to a request that would then wait on it).
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -29,14 +36,23 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from storage import sqlite_driver
+from storage.errors import DB_ERRORS
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 POSTGRES_CONNECT_TIMEOUT_SECONDS = 3
-POSTGRES_COMMAND_TIMEOUT_SECONDS = 10
+POSTGRES_COMMAND_TIMEOUT_SECONDS = 5
 """No statement Huddle sends takes a fraction of this. Without a bound, a connection
 whose packets are lost in a network partition waits for TCP to give up (many
 minutes), holding its place in the pool after the network is back, so Huddle would
-stay down long after its database came back."""
+stay down long after its database came back. A full pool frees up within this."""
+POSTGRES_POOL_TIMEOUT_SECONDS = POSTGRES_COMMAND_TIMEOUT_SECONDS
+"""How long work waits for a free connection: about as long as it takes a stuck one
+to be given up (a request has long had its answer by then, see
+``storage.deadline``)."""
+POSTGRES_PING_TIMEOUT_SECONDS = 1.0
+"""A pooled connection that does not answer ``SELECT 1`` within this is dropped and
+replaced before it is used. A round trip takes about a millisecond; a second leaves
+room for a busy server while a request still has time for its work."""
 
 
 def is_sqlite(url: str | URL) -> bool:
@@ -49,7 +65,11 @@ def create_engine(url: str | URL, **kwargs: Any) -> AsyncEngine:
             "timeout": POSTGRES_CONNECT_TIMEOUT_SECONDS,
             "command_timeout": POSTGRES_COMMAND_TIMEOUT_SECONDS,
         }
-        return create_async_engine(url, pool_pre_ping=True, connect_args=timeouts, **kwargs)
+        engine = create_async_engine(
+            url, pool_timeout=POSTGRES_POOL_TIMEOUT_SECONDS, connect_args=timeouts, **kwargs
+        )
+        _ping_on_checkout(engine)
+        return engine
     path = str(make_url(url).database)
     engine = create_async_engine(
         url,
@@ -60,6 +80,22 @@ def create_engine(url: str | URL, **kwargs: Any) -> AsyncEngine:
     )
     _configure_sqlite(engine)
     return engine
+
+
+def _ping_on_checkout(engine: AsyncEngine) -> None:
+    """SQLAlchemy's ``pool_pre_ping``, with a timeout of its own: that one waits for the
+    command timeout on a connection lost in a partition, and then as long again to
+    close it gracefully, so every request in those seconds would fail."""
+
+    @event.listens_for(engine.sync_engine, "checkout")
+    def ping(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+        try:
+            dbapi_connection.run_async(
+                lambda raw: raw.execute("SELECT 1", timeout=POSTGRES_PING_TIMEOUT_SECONDS)
+            )
+        except DB_ERRORS as error:
+            dbapi_connection.driver_connection.terminate()  # closed at once, no goodbye
+            raise DisconnectionError(f"pooled connection is gone: {error!r}") from error
 
 
 def _configure_sqlite(engine: AsyncEngine) -> None:

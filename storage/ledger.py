@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import cast
 
-from sqlalchemy import Table, bindparam, func, select, update
+from sqlalchemy import Table, bindparam, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import SendLedger
@@ -23,6 +23,9 @@ from storage.queries import dialect_insert
 CLAIMED, SENT, FAILED, UNKNOWN = "claimed", "sent", "failed", "unknown"
 HUDDLE, NUDGE, SUMMARY, DIGEST = "huddle", "nudge", "summary", "digest"
 """The kinds of scheduled message, one ledger row per recipient and period each."""
+SUMMARY_CHART, DIGEST_CHART = "summary_chart", "digest_chart"
+"""The charts uploaded with the summary and each digest: rows of their own, so a
+failed upload is retried without touching the text it belongs to."""
 
 
 @dataclass(frozen=True)
@@ -172,3 +175,61 @@ async def record(session: AsyncSession, outcomes: Collection[Outcome], now: date
             for o in outcomes
         ],
     )
+
+
+@dataclass(frozen=True)
+class Release:
+    """A claim given back unsent: ``claimed`` is the row as claimed, ``previous`` the
+    row it took over (None for a new claim)."""
+
+    claimed: LedgerRow
+    previous: LedgerRow | None
+
+
+_FORGET_CLAIM = delete(_ledger).where(
+    _ledger.c.id == bindparam("row_id"),
+    _ledger.c.state == CLAIMED,
+    _ledger.c.claimed_at == bindparam("claimed"),
+)
+_RESTORE_CLAIM = (
+    update(_ledger)
+    .where(
+        _ledger.c.id == bindparam("row_id"),
+        _ledger.c.state == CLAIMED,
+        _ledger.c.claimed_at == bindparam("claimed"),
+    )
+    .values(
+        state=bindparam("old_state"),
+        attempts=bindparam("old_attempts"),
+        claimed_at=bindparam("old_claimed_at"),
+    )
+)
+
+
+async def release(session: AsyncSession, releases: Collection[Release]) -> None:
+    """Undo claims whose message was never sent, so that the next run anywhere takes
+    them without waiting out the lease: a new claim's row goes (as if never claimed), a
+    taken-over row gets back the state, attempts and claim time it had. Each statement
+    matches only a row still exactly as claimed, so a claim someone else has since taken
+    over is left alone."""
+    fresh = [r.claimed for r in releases if r.previous is None]
+    taken = [r for r in releases if r.previous is not None]
+    if fresh:
+        await session.execute(
+            _FORGET_CLAIM, [dict(row_id=row.id, claimed=row.claimed_at) for row in fresh]
+        )
+    if taken:
+        await session.execute(
+            _RESTORE_CLAIM,
+            [
+                dict(
+                    row_id=r.claimed.id,
+                    claimed=r.claimed.claimed_at,
+                    old_state=r.previous.state,
+                    old_attempts=r.previous.attempts,
+                    old_claimed_at=r.previous.claimed_at,
+                )
+                for r in taken
+                if r.previous is not None
+            ],
+        )

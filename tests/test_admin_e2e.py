@@ -16,7 +16,7 @@ from sqlalchemy import select, text
 from bot.domain.goals import TEAM_DEFAULT
 from bot.standin import UserReply
 from storage.models import AwayPeriod, CheckIn, Goal, Person
-from tests.conftest import BOT_TOKEN, CHANNEL, MANAGER, SIGNING_SECRET, Running
+from tests.conftest import BOT_TOKEN, BOTH_TRANSPORTS, CHANNEL, MANAGER, SIGNING_SECRET, Running
 
 MONDAY = date(2026, 11, 23)
 ALICE = "<@UALICE|alice>"
@@ -64,6 +64,7 @@ SEEDED = [
 # help and mistakes --------------------------------------------------------------------
 
 
+@BOTH_TRANSPORTS
 @pytest.mark.parametrize("user_id", ["UALICE", MANAGER])
 async def test_help_lists_every_subcommand(running: Running, user_id: str) -> None:
     for typed in ("", "help"):
@@ -77,6 +78,7 @@ async def test_help_lists_every_subcommand(running: Running, user_id: str) -> No
         assert ("You're a manager" in reply.all_text) == (user_id == MANAGER)
 
 
+@BOTH_TRANSPORTS
 async def test_unknown_subcommand_names_it_and_escapes_it(running: Running) -> None:
     reply = await huddle(running, "UALICE", "<!channel> now")
     assert "I don't know `/huddle &lt;!channel&gt;`" in reply.all_text
@@ -108,6 +110,7 @@ async def test_anyone_can_list_goals(running: Running, user_id: str) -> None:
     assert "everyone has the team's" in reply.all_text
 
 
+@BOTH_TRANSPORTS
 async def test_manager_sets_the_team_goal_from_this_week(running: Running) -> None:
     reply = await huddle(running, MANAGER, "goal Meetings 8")
     assert "Team goal: 8 meetings a week, from this week (week of Mon 23 Nov) on" in reply.text
@@ -161,6 +164,7 @@ async def test_rep_override_and_off(running: Running) -> None:
     assert "3 meetings" not in listed.all_text
 
 
+@BOTH_TRANSPORTS
 @pytest.mark.parametrize(
     "text", ["goal meetings 9", f"goal {ALICE} meetings 2", "goal calls off", "goal <@UBOB> call 1"]
 )
@@ -174,6 +178,7 @@ async def test_reps_cannot_change_goals(running: Running, text: str) -> None:
 # away and back ----------------------------------------------------------------------------
 
 
+@BOTH_TRANSPORTS
 async def test_away_monday_and_tuesday_prorates_the_goal(running: Running) -> None:
     reply = await huddle(running, "UALICE", "away 2026-11-23 2026-11-24")
     assert "You're away Mon 23 Nov – Tue 24 Nov (2 workdays)" in reply.text
@@ -271,6 +276,7 @@ async def checkins(running: Running) -> list[CheckIn]:
         return list(await session.scalars(select(CheckIn).order_by(CheckIn.id)))
 
 
+@BOTH_TRANSPORTS
 async def test_undo_removes_the_latest_checkin_and_strikes_its_line(running: Running) -> None:
     await command(running, "UALICE", "/logmeeting", "2")
     await running.slack.wait_for("chat.postMessage")
@@ -371,6 +377,7 @@ async def test_reps_cannot_change_managers(running: Running, text: str) -> None:
     assert bob is not None and not bob.is_manager
 
 
+@BOTH_TRANSPORTS
 async def test_settings_for_managers_without_secrets(running: Running) -> None:
     reply = await huddle(running, MANAGER, "settings")
     shown = reply.all_text
@@ -410,6 +417,7 @@ async def test_database_failure_changes_nothing_and_says_so(running: Running) ->
     assert await away_periods(running) == []
 
 
+@BOTH_TRANSPORTS
 async def test_board_privately_shows_everyones_week(running: Running) -> None:
     await running.users.command("UBOB", "/logmeeting", "4")
     reply = await running.users.reply(await running.users.command("UALICE", "/huddle", "board"))

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from bot.standin import Message
 from storage.models import CheckIn
-from tests.conftest import TEAM_TZ, Running, settle
+from tests.conftest import BOTH_TRANSPORTS, TEAM_TZ, Running, settle
 
 THURSDAY_3PM = datetime(2026, 11, 26, 15, 0, tzinfo=ZoneInfo(TEAM_TZ))
 
@@ -21,6 +21,7 @@ async def checkins(running: Running) -> list[tuple[str, str, int, date, str]]:
         return [(c.user_id, c.activity, c.count, c.day, c.source) for c in rows]
 
 
+@BOTH_TRANSPORTS
 async def test_someone_elses_log_it_again_logs_nothing(running: Running) -> None:
     await running.users.command("UALICE", "/logmeeting", "2 Acme")
     repeat = await running.users.command("UALICE", "/logmeeting", "2 Acme")
@@ -41,6 +42,7 @@ async def nudge_for(running: Running, user_id: str) -> Message:
     return dm
 
 
+@BOTH_TRANSPORTS
 async def test_log_one_from_the_nudge_records_one_for_today(running: Running) -> None:
     dm = await nudge_for(running, "UALICE")
     pressed = await running.users.block_action("UALICE", "nudge_log:meeting", message=dm)

@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import select, text
 
 from storage.models import CheckIn
-from tests.conftest import CHANNEL, Running, settle
+from tests.conftest import BOTH_TRANSPORTS, CHANNEL, Running, settle
 
 
 async def checkins(running: Running) -> list[CheckIn]:
@@ -16,6 +16,7 @@ async def checkins(running: Running) -> list[CheckIn]:
         return list(await session.scalars(select(CheckIn).order_by(CheckIn.id)))
 
 
+@BOTH_TRANSPORTS
 async def test_logmeeting_stores_replies_privately_and_announces(running: Running) -> None:
     response = await running.users.command("UALICE", "/logmeeting", "2 yesterday Acme")
     assert response.status == 200
@@ -62,6 +63,7 @@ async def test_note_cannot_mention_anyone(running: Running) -> None:
     assert "@channel" not in line.text  # neutralised with a word joiner
 
 
+@BOTH_TRANSPORTS
 async def test_repeat_within_30_seconds_is_not_counted_twice(running: Running) -> None:
     await running.users.command("UALICE", "/logmeeting", "1 Acme")
     running.clock.advance(seconds=10)
@@ -83,6 +85,7 @@ async def test_repeat_within_30_seconds_is_not_counted_twice(running: Running) -
     assert len(await checkins(running)) == 3
 
 
+@BOTH_TRANSPORTS
 async def test_undo_removes_the_checkin_and_strikes_the_announcement(running: Running) -> None:
     response = await running.users.command("UALICE", "/logmeeting", "3")
     reply = await running.users.reply(response)
@@ -99,6 +102,7 @@ async def test_undo_removes_the_checkin_and_strikes_the_announcement(running: Ru
     assert line.text.startswith("~") and "(undone)" in line.text
 
 
+@BOTH_TRANSPORTS
 async def test_nobody_can_undo_someone_elses_checkin(running: Running) -> None:
     reply = await running.users.reply(await running.users.command("UALICE", "/logmeeting", "2"))
     pressed = await running.users.block_action("UBOB", "undo_checkin", message=reply)
@@ -128,6 +132,7 @@ async def test_database_failure_says_not_saved(running: Running) -> None:
     assert running.slack.calls_to("chat.postMessage") == []
 
 
+@BOTH_TRANSPORTS
 async def test_progress_shows_week_and_history(running: Running) -> None:
     await running.users.command("UCARA", "/logmeeting", "6 mon")
     reply = await running.users.reply(

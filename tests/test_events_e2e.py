@@ -10,7 +10,7 @@ from bot.serving.server import prepare
 from bot.standin import SlackWebAPIStandIn
 from storage import queries
 from storage.models import ProcessedEvent
-from tests.conftest import CHANNEL, Running, environment, served, settle
+from tests.conftest import BOTH_TRANSPORTS, CHANNEL, Running, environment, served, settle
 
 HOME_OPENED = {"type": "app_home_opened", "user": "UALICE", "channel": "DUALICE", "tab": "home"}
 
@@ -26,6 +26,7 @@ async def remembered(running: Running) -> list[str]:
         return list(await session.scalars(select(ProcessedEvent.event_id).order_by("event_id")))
 
 
+@BOTH_TRANSPORTS
 async def test_a_retried_app_home_opened_publishes_once(running: Running) -> None:
     first = await running.users.event(HOME_OPENED, event_id="Ev0001")
     retry = await running.users.event(HOME_OPENED, event_id="Ev0001", retry_num=1)
@@ -45,6 +46,7 @@ async def in_channel(running: Running, user_id: str) -> bool:
     return person is not None and person.in_channel
 
 
+@BOTH_TRANSPORTS
 async def test_a_late_retry_of_a_join_does_not_undo_a_leave(running: Running) -> None:
     join = {"type": "member_joined_channel", "user": "UOUTSIDER", "channel": CHANNEL}
     leave = {"type": "member_left_channel", "user": "UOUTSIDER", "channel": CHANNEL}

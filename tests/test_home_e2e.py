@@ -8,6 +8,7 @@ The fixture clock is Thursday 26 Nov 2026, 10:00 in New York (the week began Mon
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -18,7 +19,8 @@ from sqlalchemy import select, update
 from bot.standin import AppResponse, visible_text
 from bot.team.roster import sync_roster
 from storage.models import CheckIn, Person
-from tests.conftest import CHANNEL, MANAGER, TEAM_TZ, Running, settle
+from tests.conftest import BOTH_TRANSPORTS, CHANNEL, MANAGER, TEAM_TZ, Running, settle
+from tests.faults import database_stalled
 from tests.forms import modal_values
 
 NY = ZoneInfo(TEAM_TZ)
@@ -59,6 +61,7 @@ async def checkins(running: Running) -> list[CheckIn]:
 # the Home -------------------------------------------------------------------------------
 
 
+@BOTH_TRANSPORTS
 async def test_new_rep_sees_their_week_and_buttons_but_no_history(running: Running) -> None:
     view = await open_home(running, "UCARA")
     text = shown(view)
@@ -101,6 +104,7 @@ async def test_rep_mid_week_sees_what_is_left_history_and_streak(running: Runnin
     assert running.slack.rejections == []
 
 
+@BOTH_TRANSPORTS
 async def test_home_follows_every_checkin_and_undo(running: Running) -> None:
     await open_home(running, "UBOB")
     await command(running, "UBOB", "/logcall", "4")
@@ -175,6 +179,7 @@ async def submit(
     return response
 
 
+@BOTH_TRANSPORTS
 async def test_modal_logs_like_a_slash_command(running: Running) -> None:
     view = await open_modal(running, "UALICE", "call")
     activity, _count, day, _note = view["blocks"]
@@ -205,6 +210,7 @@ async def test_modal_logs_like_a_slash_command(running: Running) -> None:
     assert running.slack.rejections == []
 
 
+@BOTH_TRANSPORTS
 async def test_submitting_twice_is_not_counted_twice(running: Running) -> None:
     view = await open_modal(running, "UBOB", "meeting")
     await submit(running, "UBOB", view, count="1", note="")
@@ -219,6 +225,29 @@ async def test_submitting_twice_is_not_counted_twice(running: Running) -> None:
     assert len(await checkins(running)) == 2
 
 
+async def test_the_modal_answers_within_a_checkins_deadline(
+    running: Running, database_url: str
+) -> None:
+    """With the database not answering, the modal closes in time and the rep is told
+    nothing was saved within Slack's 3 seconds, as for ``/logmeeting``: the lookup of
+    who submitted it and the save share one deadline."""
+    view = await open_modal(running, "UALICE", "meeting")
+    loop = asyncio.get_running_loop()
+    async with database_stalled(database_url):
+        submitted = loop.time()
+        response = await running.users.view_submission(
+            "UALICE", "log_modal", modal_values(count="2", note="stalled"), view=view
+        )
+        assert response.status == 200 and response.within_deadline
+        await running.slack.wait_until(lambda: bool(running.slack.dms_to("UALICE")), timeout=5)
+        told = loop.time() - submitted
+    [dm] = running.slack.dms_to("UALICE")
+    assert "couldn't save that check-in" in dm.text and told < 3.0
+    await settle()
+    assert await checkins(running) == []
+
+
+@BOTH_TRANSPORTS
 @pytest.mark.parametrize(
     ("fields", "field", "words"),
     [

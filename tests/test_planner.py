@@ -15,7 +15,17 @@ from bot.domain.goals import TEAM_DEFAULT, GoalRow
 from bot.domain.settings import Settings, load_settings
 from bot.scheduled.planner import fair_order, plan
 from bot.team.state import Member, TeamState
-from storage.ledger import DIGEST, HUDDLE, NUDGE, SENT, SUMMARY, LedgerKey, LedgerRow
+from storage.ledger import (
+    DIGEST,
+    DIGEST_CHART,
+    HUDDLE,
+    NUDGE,
+    SENT,
+    SUMMARY,
+    SUMMARY_CHART,
+    LedgerKey,
+    LedgerRow,
+)
 from storage.queries import WeeksData
 
 NY = ZoneInfo("America/New_York")
@@ -121,7 +131,7 @@ def test_nudge_window_runs_until_the_summary_and_not_after() -> None:
     ]
     friday = plan(datetime(2026, 11, 27, 10, 0, tzinfo=NY), config, team)
     assert [s for s in friday.sends if s.key.kind == NUDGE] == []
-    assert {s.key.kind for s in friday.sends} == {SUMMARY, DIGEST}
+    assert {s.key.kind for s in friday.sends} == {SUMMARY, SUMMARY_CHART, DIGEST, DIGEST_CHART}
     saturday = plan(datetime(2026, 11, 28, 0, 1, tzinfo=NY), config, team)
     assert saturday.sends == []
 

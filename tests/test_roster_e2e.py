@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from bot.team.roster import sync_roster
 from storage import queries
-from tests.conftest import CHANNEL, TEAM_TZ, Running
+from tests.conftest import BOTH_TRANSPORTS, CHANNEL, TEAM_TZ, Running
 
 THURSDAY_3PM = datetime(2026, 11, 26, 15, 0, tzinfo=ZoneInfo(TEAM_TZ))
 
@@ -31,6 +31,7 @@ async def nudge_recipients(running: Running) -> set[str]:
     return {key.recipient for key in report.sent if key.kind == "nudge"}
 
 
+@BOTH_TRANSPORTS
 async def test_joining_the_channel_joins_the_team(running: Running) -> None:
     response = await running.users.member_joined_channel("UOUTSIDER", CHANNEL)
     assert response.status == 200
@@ -40,6 +41,7 @@ async def test_joining_the_channel_joins_the_team(running: Running) -> None:
     assert "UOUTSIDER" in await nudge_recipients(running)
 
 
+@BOTH_TRANSPORTS
 async def test_leaving_the_channel_leaves_the_team(running: Running) -> None:
     await running.users.member_left_channel("UBOB", CHANNEL)
     await membership_settles(running, "UBOB", False)

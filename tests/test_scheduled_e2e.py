@@ -81,11 +81,12 @@ async def test_back_on_friday_morning_sends_no_nudge_but_the_summary(running: Ru
     running.clock.set(at(27, 10, 0))
     await running.ticker().tick()
     assert all(user == MANAGER for user in nudged(running))  # only the manager's digest
-    [summary] = running.slack.top_level_messages(CHANNEL)
-    assert "results" in summary.all_text
+    [summary, chart] = running.slack.top_level_messages(CHANNEL)
+    assert "results" in summary.all_text and chart.files
     states = await ledger_states(running)
     assert states[("summary", CHANNEL)] == "sent"
     assert states[("digest", MANAGER)] == "sent"
+    assert states[("summary_chart", CHANNEL)] == states[("digest_chart", MANAGER)] == "sent"
     assert not any(kind == "nudge" for kind, _ in states)
 
 
@@ -122,8 +123,9 @@ async def test_two_instances_ticking_at_once_send_each_message_once(
         for other in others:
             await other.close()
     assert sum(len(r.sent) for r in reports) == 4  # three nudges and Thursday's board
-    assert nudged(running) == {"UALICE": 1, "UBOB": 1, "UCARA": 1, MANAGER: 1}
-    assert len(running.slack.top_level_messages(CHANNEL)) == 2  # the summary and one board
+    assert nudged(running) == {"UALICE": 1, "UBOB": 1, "UCARA": 1, MANAGER: 2}  # digest, chart
+    assert len(running.slack.top_level_messages(CHANNEL)) == 3  # summary, its chart, one board
+    assert len([f for f in running.slack.files.values() if f.completed]) == 2  # charts, once
 
 
 async def test_429_storm_and_5xx_bursts_still_deliver_each_nudge_once(running: Running) -> None:
@@ -153,7 +155,7 @@ async def test_unknown_outcome_is_checked_in_history_not_resent(running: Running
     await ticker.tick()
     running.clock.advance(minutes=1)
     await ticker.tick()
-    assert len(slack.top_level_messages(CHANNEL)) == 1  # the summary, once
+    assert len(slack.top_level_messages(CHANNEL)) == 2  # the summary and its chart, once
     assert len(slack.calls_to("conversations.history", applied_only=False)) >= 4
     assert (await ledger_states(running))[("summary", CHANNEL)] == "sent"
 
@@ -186,11 +188,12 @@ async def test_whole_week_over_signed_requests(running: Running) -> None:
     assert {u for u in REPS if slack.dms_to(u)} == {"UALICE", "UBOB", "UCARA"}  # calls goal
     clock.set(at(27, 9, 0))
     await ticker.tick()
-    summary = slack.top_level_messages(CHANNEL)[-1]
-    assert "results" in summary.all_text
+    summary, chart = slack.top_level_messages(CHANNEL)[-2:]
+    assert "results" in summary.all_text and chart.files
     for raw in ("<@", "<!"):
         assert raw not in summary.all_text
-    [digest] = slack.dms_to(MANAGER)
+    digest, trend = slack.dms_to(MANAGER)
+    assert trend.files
     assert "Cara" in digest.all_text
     assert slack.rejections == []
     clock.set(at(27, 9, 30))

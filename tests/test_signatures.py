@@ -37,14 +37,14 @@ BODY = urlencode(
 async def test_bad_signature_is_refused_and_stores_nothing(
     running: Running, tamper: dict[str, object]
 ) -> None:
-    response = await running.users.raw(BODY, **tamper)  # type: ignore[arg-type]
+    response = await running.signed.raw(BODY, **tamper)  # type: ignore[arg-type]
     assert response.status == 401
     async with running.huddle.runtime.sessions() as session:
         assert await session.scalar(select(func.count()).select_from(CheckIn)) == 0
 
 
 async def test_healthz(running: Running) -> None:
-    response = await running.users.raw(b"", sign=False)  # warm the session
+    response = await running.signed.raw(b"", sign=False)  # warm the session
     assert response.status == 401
     import aiohttp
 

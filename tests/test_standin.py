@@ -365,6 +365,69 @@ async def test_files_upload_v2_end_to_end(slack: SlackWebAPIStandIn) -> None:
     assert message.text == "Export" and message.files is not None
 
 
+async def test_files_upload_v2_of_a_png_into_a_thread_with_alt_text(
+    slack: SlackWebAPIStandIn,
+) -> None:
+    client = client_for(slack)
+    parent = await client.chat_postMessage(channel=CHANNEL, text="Week of Mon 23 Nov — results")
+    png = b"\x89PNG\r\n\x1a\n" + b"\0" * 5000
+    await client.files_upload_v2(
+        channel=CHANNEL,
+        thread_ts=parent["ts"],
+        content=png,
+        filename="week.png",
+        title="Week 48",
+        alt_txt="Bar chart: week 48",
+        initial_comment="The week in a picture",
+    )
+    (stored,) = slack.files.values()
+    assert stored.content == png and stored.alt_txt == "Bar chart: week 48"
+    assert stored.channels == [CHANNEL] and stored.thread_ts == parent["ts"]
+    [_, reply] = slack.messages_in(CHANNEL)
+    assert reply.thread_ts == parent["ts"] and reply.files is not None
+    assert reply.files[0]["mimetype"] == "image/png" and reply.files[0]["name"] == "week.png"
+    history = await client.conversations_replies(channel=CHANNEL, ts=parent["ts"])
+    assert history["messages"][1]["files"][0]["size"] == len(png)
+
+
+@pytest.mark.parametrize(
+    ("change", "error"),
+    [
+        ({"alt_txt": "x" * 1001}, "alt_txt_too_large"),
+        ({"content": b""}, "missing_argument"),
+        ({"channel": "CNOTTHERE"}, "channel_not_found"),
+        ({"channel": "COTHER"}, "not_in_channel"),
+        ({"thread_ts": "1700000000.000001"}, "thread_not_found"),
+        ({"thread_ts": "yesterday"}, "invalid_thread_ts"),
+    ],
+)
+async def test_files_upload_v2_is_refused_as_slack_refuses_it(
+    slack: SlackWebAPIStandIn, change: dict[str, Any], error: str
+) -> None:
+    slack.add_channel("COTHER", members=["UALICE"], include_bot=False)
+    args: dict[str, Any] = {"channel": CHANNEL, "content": b"\x89PNG", "filename": "a.png"}
+    with pytest.raises(SlackApiError) as refused:
+        await client_for(slack).files_upload_v2(**{**args, **change})
+    assert refused.value.response["error"] == error
+    assert not any(f.completed for f in slack.files.values())
+    assert slack.messages_in(CHANNEL) == []
+
+
+async def test_an_upload_must_be_the_length_announced(slack: SlackWebAPIStandIn) -> None:
+    client = client_for(slack)
+    url = await client.files_getUploadURLExternal(filename="a.png", length=10)
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(url["upload_url"], data=b"short") as answer,
+    ):
+        assert answer.status == 400
+    with pytest.raises(SlackApiError) as refused:
+        await client.files_completeUploadExternal(
+            files=[{"id": url["file_id"]}], channel_id=CHANNEL
+        )
+    assert refused.value.response["error"] == "file_not_found"
+
+
 async def test_response_url_posts_are_recorded_and_validated(slack: SlackWebAPIStandIn) -> None:
     url = slack.response_url(channel_id=CHANNEL, user_id="UALICE")
     hook = AsyncWebhookClient(url)

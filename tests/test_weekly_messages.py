@@ -260,7 +260,7 @@ def test_summary_ranks_reps_by_share_met() -> None:
     assert positions == sorted(positions)
     assert "*Meetings*: 13/21 · 61%" in body
     assert "*Calls*: 52/68 · 76%" in body
-    assert "2 of 4 reps hit every goal." in body
+    assert "2 of 4 reps hit every goal; on average reps met 72% of their goals." in body
     assert "*Away this week:* Cara (3 days)" in body
 
 

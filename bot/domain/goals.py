@@ -40,6 +40,11 @@ class ActivityProgress:
     goal: int | None
 
     @property
+    def asks(self) -> bool:
+        """A goal above 0: a prorated goal of 0 (away all week) asks nothing."""
+        return self.goal is not None and self.goal > 0
+
+    @property
     def left(self) -> int:
         return 0 if self.goal is None else max(self.goal - self.done, 0)
 

@@ -37,7 +37,7 @@ from dataclasses import dataclass, field, fields
 from datetime import time
 from types import MappingProxyType
 from typing import TypeVar
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy.engine import URL, make_url
@@ -109,6 +109,26 @@ def _day_index(token: str) -> int | None:
     if len(word) < 3:
         return None
     return next((i for i, full in enumerate(_FULL_DAY_NAMES) if full.startswith(word)), None)
+
+
+SECRET_VARIABLES = (
+    "SLACK_BOT_TOKEN",
+    "SLACK_APP_TOKEN",
+    "SLACK_SIGNING_SECRET",
+    "SLACK_CLIENT_SECRET",
+)
+_URL_PASSWORD = re.compile(r"://[^/@:]*:([^/@]+)@")
+
+
+def environment_secrets(environ: Mapping[str, str]) -> tuple[str, ...]:
+    """Every value in the environment that must never reach a log: read from the raw
+    variables, before and whether or not they make valid settings, so that logging
+    can mask them from its first line. A ``DATABASE_URL`` password counts as written
+    and as decoded (``%40`` and ``@``)."""
+    values = [environ.get(name, "").strip() for name in SECRET_VARIABLES]
+    for password in _URL_PASSWORD.findall(environ.get("DATABASE_URL", "")):
+        values += [password, unquote(password)]
+    return tuple(dict.fromkeys(v for v in values if v))
 
 
 @dataclass(frozen=True)
@@ -231,13 +251,6 @@ class Settings:
     def socket_mode(self) -> bool:
         """Socket Mode when an app-level token is configured, HTTP mode otherwise."""
         return self.app_token is not None
-
-    @property
-    def secrets(self) -> tuple[str, ...]:
-        """Every configured value that must never reach a log."""
-        password = make_url(self.database_url).password
-        candidates = (self.bot_token, self.signing_secret, self.app_token, password)
-        return tuple(str(s) for s in candidates if s)
 
     @property
     def safe_database_url(self) -> str:

@@ -18,13 +18,13 @@ from datetime import date
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
-from sqlalchemy.exc import SQLAlchemyError
 
 from bot.messages import Message
 from bot.messages.announcements import Line, grouped
 from bot.runtime import Runtime
 from bot.runtime.batching import Pacer
 from storage import ledger, queries
+from storage.errors import DB_ERRORS
 from storage.ledger import HUDDLE
 
 log = logging.getLogger(__name__)
@@ -79,7 +79,7 @@ class Announcer:
         try:
             async with self.runtime.sessions() as session:
                 undone = await queries.undone_among(session, [line[0] for _, line in waiting])
-        except SQLAlchemyError as error:
+        except DB_ERRORS as error:
             log.warning("could not check for undone check-ins before announcing: %r", error)
             undone = set()
         by_day: dict[date, list[Line]] = defaultdict(list)
@@ -93,7 +93,7 @@ class Announcer:
             async with self.runtime.sessions.begin() as session:
                 for ids, channel, ts in posts:
                     await queries.set_announcement(session, ids, channel, ts)
-        except SQLAlchemyError as error:
+        except DB_ERRORS as error:
             log.warning("where check-ins %s were announced is not saved: %r", posts, error)
 
     async def _send(
@@ -101,16 +101,25 @@ class Announcer:
     ) -> list[tuple[list[int], str, str]]:
         """Each group's (check-in ids, channel, ts), up to the first post that failed."""
         channel = self.runtime.settings.channel
+        thread = await self._board_ts(team_id, channel, day)
         posts: list[tuple[list[int], str, str]] = []
         try:
-            key = ledger.LedgerKey(HUDDLE, channel, day.isoformat())
-            async with self.runtime.sessions() as session:
-                board = await ledger.sent(session, team_id, key)
             for ids, message in grouped(lines):
-                posted = await client.chat_postMessage(
-                    channel=channel, thread_ts=board.ts if board else None, **message
-                )
+                posted = await client.chat_postMessage(channel=channel, thread_ts=thread, **message)
                 posts.append((ids, posted["channel"], posted["ts"]))
-        except (SlackApiError, SQLAlchemyError, OSError) as error:
+        except (SlackApiError, OSError) as error:  # OSError: Slack unreachable, timed out
             log.warning("announcement of check-ins %s failed: %r", [i for i, _ in lines], error)
         return posts
+
+    async def _board_ts(self, team_id: str, channel: str, day: date) -> str | None:
+        """The thread for the day's lines: its board, if posted and the ledger can say
+        where. Otherwise the lines go in the channel itself: a line out of its thread
+        is better than no line."""
+        key = ledger.LedgerKey(HUDDLE, channel, day.isoformat())
+        try:
+            async with self.runtime.sessions() as session:
+                board = await ledger.sent(session, team_id, key)
+        except DB_ERRORS as error:
+            log.warning("today's board not found, posting in the channel: %r", error)
+            return None
+        return board.ts if board else None

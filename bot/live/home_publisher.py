@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
-from sqlalchemy.exc import SQLAlchemyError
 
 from bot.domain.weeks import week_start
 from bot.messages import Message, weekly
@@ -23,6 +22,7 @@ from bot.runtime import Runtime
 from bot.runtime.batching import Pacer
 from bot.team.roster import is_manager, known_person
 from bot.team.state import judged_from, load_rep_history, load_state, rep_weeks
+from storage.errors import DB_ERRORS
 
 log = logging.getLogger(__name__)
 
@@ -81,5 +81,5 @@ async def publish_home(
     try:
         view = await home_view(runtime, client, team_id, user_id)
         await client.views_publish(user_id=user_id, view=view)
-    except (SlackApiError, SQLAlchemyError, aiohttp.ClientError, OSError, TimeoutError) as error:
+    except (*DB_ERRORS, SlackApiError, aiohttp.ClientError) as error:
         log.warning("App Home of %s not published: %r", user_id, error)

@@ -22,6 +22,7 @@ from bot.domain.goals import PATTERN_MISSES, PATTERN_WEEKS, ActivityProgress, Re
 from bot.domain.weeks import WORKDAYS, week_start
 from bot.messages import Block, Message
 from bot.messages.blocks import MAX_BLOCKS, context, header, section, sections
+from bot.messages.charts import percent
 from bot.messages.text import escape
 
 NUDGE_LOG_ACTION = "nudge_log"
@@ -101,7 +102,7 @@ def _mini_bar(done: int, goal: int) -> str:
     return "▰" * filled + "▱" * (MINI_BAR_WIDTH - filled)
 
 
-def _activities(lines: Sequence[RepLine]) -> list[Activity]:
+def activities_of(lines: Sequence[RepLine]) -> list[Activity]:
     """Every activity the reps' weeks mention, in their order; the built-ins when none."""
     seen: dict[str, Activity] = {}
     for line in lines:
@@ -200,7 +201,7 @@ def board(day: date, lines: Sequence[RepLine], *, in_channel: bool = True) -> Me
     """
     title = f"Daily huddle · {_day(day)}"
     reps = sorted(lines, key=lambda line: line.sort_name)
-    commands = " · ".join(f"`{a.command}`" for a in _activities(reps))
+    commands = " · ".join(f"`{a.command}`" for a in activities_of(reps))
     hint = context(
         f"Log with {commands} (or `/log` and the activity). "
         "Today's check-ins appear in this thread."
@@ -307,7 +308,7 @@ def _result_line(line: RepLine) -> str:
 
 def _totals(lines: Sequence[RepLine]) -> list[str]:
     rows: list[str] = []
-    for activity in _activities(lines):
+    for activity in activities_of(lines):
         done = goal = 0
         for line in lines:
             for p in line.week.progress:
@@ -322,15 +323,39 @@ def _totals(lines: Sequence[RepLine]) -> list[str]:
     return rows
 
 
+def summary_title(week: date) -> str:
+    return f"Week of {_day(week_start(week))} — results"
+
+
+def digest_title(week: date) -> str:
+    return f"Manager digest · week of {_day(week_start(week))}"
+
+
+def team_share(lines: Iterable[RepLine]) -> float | None:
+    """The team's week in one number: the average share of goal met (capped per
+    activity, see ``RepWeek.share_met``) of the reps with a goal; None when nobody had
+    one. The summary states it and its chart draws it, week by week."""
+    shares = [line.week.share_met for line in lines if _goaled(line.week)]
+    return sum(shares) / len(shares) if shares else None
+
+
+def summary_order(lines: Sequence[RepLine]) -> list[RepLine]:
+    """The summary's order, for its text and its chart alike: by share of goal met."""
+    return sorted(lines, key=lambda line: (-line.week.share_met, *line.sort_name))
+
+
 def summary(week: date, lines: Sequence[RepLine], *, blocks_per_message: int = 50) -> list[Message]:
     """Friday's channel post: team totals, each rep against goal by share met, who was
     away. The first message is the parent; any others belong in its thread."""
-    start = week_start(week)
-    title = f"Week of {_day(start)} — results"
+    title = summary_title(week)
     with_goals = [line for line in lines if _goaled(line.week)]
     hit = sum(1 for line in with_goals if not _missed(line.week))
-    if with_goals:
-        headline = f"{hit} of {len(with_goals)} reps hit every goal."
+    average = team_share(lines)
+    if with_goals and average is not None:
+        headline = (
+            f"{hit} of {len(with_goals)} reps hit every goal; "
+            f"on average reps met {percent(average)} of their goals."
+        )
     elif lines:
         headline = "No goals were set this week."
     else:
@@ -340,7 +365,7 @@ def summary(week: date, lines: Sequence[RepLine], *, blocks_per_message: int = 5
         header(title),
         *sections(["*Team totals*", *_totals(lines), headline] if lines else [headline]),
     ]
-    ranked = sorted(lines, key=lambda line: (-line.week.share_met, *line.sort_name))
+    ranked = summary_order(lines)
     body: list[Block] = []
     if ranked:
         body.append({"type": "divider"})
@@ -361,6 +386,21 @@ def summary(week: date, lines: Sequence[RepLine], *, blocks_per_message: int = 5
 # ------------------------------------------------------------------------ digest
 
 
+def _misses(line: RepLine, patterns: Mapping[str, int]) -> int:
+    return max(1, min(PATTERN_WEEKS, patterns.get(line.user_id, 1)))
+
+
+def digest_groups(
+    missed: Sequence[RepLine], patterns: Mapping[str, int]
+) -> tuple[list[RepLine], list[RepLine]]:
+    """(pattern, one-off): the digest's two groups, worst shortfall first in each so
+    the biggest gaps lead; its text and its chart show reps in this order."""
+    ranked = sorted(missed, key=lambda line: (line.week.share_met, *line.sort_name))
+    pattern = [line for line in ranked if _misses(line, patterns) >= PATTERN_MISSES]
+    one_off = [line for line in ranked if _misses(line, patterns) < PATTERN_MISSES]
+    return pattern, one_off
+
+
 def digest(
     week: date,
     missed: Sequence[RepLine],
@@ -375,24 +415,19 @@ def digest(
     a rep absent from it counts as missing this week only.
     """
     start = week_start(week)
-    title = f"Manager digest · week of {_day(start)}"
+    title = digest_title(week)
     if not missed:
         text = (
             f"🎉 Nobody missed a goal in the week of {_day(start)}: every rep with a goal hit it."
         )
         return [{"text": text, "blocks": [header(title), section(text)]}]
 
-    def misses(line: RepLine) -> int:
-        return max(1, min(PATTERN_WEEKS, patterns.get(line.user_id, 1)))
-
     def missed_line(line: RepLine) -> str:
         what = " · ".join(_result_parts(line.week, only_missed=True)) or "a goal"
-        return f"• {line.label} — {what} · missed {misses(line)} of the last {PATTERN_WEEKS} weeks"
+        times = _misses(line, patterns)
+        return f"• {line.label} — {what} · missed {times} of the last {PATTERN_WEEKS} weeks"
 
-    # Worst shortfall first within each group, so the biggest gaps lead.
-    ranked = sorted(missed, key=lambda line: (line.week.share_met, *line.sort_name))
-    pattern = [line for line in ranked if misses(line) >= PATTERN_MISSES]
-    one_off = [line for line in ranked if misses(line) < PATTERN_MISSES]
+    pattern, one_off = digest_groups(missed, patterns)
 
     headline = (
         f"{len(missed)} {'rep' if len(missed) == 1 else 'reps'} missed a goal this week: "

@@ -4,8 +4,9 @@ Slack limits posting per workspace (a few hundred messages a minute) and answers
 post over the limit with 429 and ``Retry-After``. Left to slack_sdk's retry handler,
 each of the fan-out's parallel posts sleeps on its own and they all retry together:
 the first burst after the pause is refused again, every refusal costs a round trip,
-and a post refused five times fails. Instead every post of the process takes a slot
-from one :class:`PostPacer`:
+and a post refused five times fails. Instead every post of the app's client (the
+scheduled jobs) takes a slot from one :class:`PostPacer`, and a 429 to any post
+(Bolt's per-request clients share the retry handler) teaches it:
 
 * posts are spaced at the pacer's rate, which starts at what the workspace is
   expected to allow (``HUDDLE_POSTS_PER_MINUTE``);

@@ -4,6 +4,9 @@ The tick, ``huddle nudge`` and ``huddle summary`` all ask the same question here
 only the sender talks to Slack. Every item carries its ledger key, and the ledger
 rows already present decide whether an item is new, a retry after a definite
 failure, or a send whose outcome must first be checked in Slack (see ``bot.scheduled.sender``).
+The summary and each digest come with a chart: a send of its own (an :class:`Upload`,
+with its own ledger row) whose parent is the message it belongs to, so the text never
+depends on the picture.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from functools import partial
+from functools import cache, partial
 from zoneinfo import ZoneInfo
 
 from bot.domain.goals import PATTERN_WEEKS, GoalBook
@@ -22,15 +25,18 @@ from bot.domain.windows import Window, huddle_window, nudge_window, summary_wind
 from bot.messages import Message
 from bot.messages import weekly as messages
 from bot.messages.weekly import RepLine
+from bot.messages.weekly_charts import CHART_WEEKS, Chart, summary_chart_of, trend_chart_of
 from bot.team.state import Member, TeamState, is_away, rep_lines, week_of
 from storage.ledger import (
     CLAIMED,
     DIGEST,
+    DIGEST_CHART,
     FAILED,
     HUDDLE,
     NUDGE,
     SENT,
     SUMMARY,
+    SUMMARY_CHART,
     UNKNOWN,
     LedgerKey,
     LedgerRow,
@@ -39,6 +45,8 @@ from storage.ledger import (
 CLAIM_LEASE = timedelta(minutes=5)
 """A claim older than this belongs to a process that died mid-send."""
 MAX_ATTEMPTS = 5
+HISTORY_WEEKS = max(PATTERN_WEEKS, CHART_WEEKS)
+"""Weeks a summary and digest look back on: patterns, and the charts' history."""
 EARLIEST_CLOCK = ZoneInfo("Etc/GMT-14")
 """UTC+14, the first clock on Earth to reach any time: no rep's nudge opens before it."""
 
@@ -53,15 +61,30 @@ class Force:
 
 
 @dataclass(frozen=True)
+class Upload:
+    """A chart for the sender to render (off the event loop) and share beside the
+    message it belongs to, or in that message's thread."""
+
+    chart: Chart
+    filename: str
+    """Unique in its conversation: how a send of unknown outcome is found again."""
+    in_thread: bool
+    """The message was split: the chart joins the rest of it in the thread."""
+
+
+@dataclass(frozen=True)
 class Send:
     key: LedgerKey
     to: str
     """A channel ID, or a user ID for a direct message."""
     message: Message
+    """The message, or for an upload the comment it is shared with."""
     previous: LedgerRow | None = None
     """The ledger row to take over, or None for a first attempt."""
     parent: LedgerKey | None = None
-    """For a continuation part: post in the thread of this message."""
+    """For a continuation part: post in the thread of this message. For an upload: the
+    message it belongs to, posted first."""
+    upload: Upload | None = None
     opens_at: datetime | None = None
     """When its window opened: who has waited longest goes first (``fair_order``)."""
 
@@ -88,7 +111,7 @@ def weeks_to_load(now: datetime, settings: Settings) -> tuple[date, date]:
     for week in (this_week - timedelta(weeks=1), this_week, this_week + timedelta(weeks=1)):
         summary = summary_window(week, settings)
         if summary.contains(now):
-            weeks += [week - timedelta(weeks=i) for i in range(PATTERN_WEEKS)]
+            weeks += [week - timedelta(weeks=i) for i in range(HISTORY_WEEKS)]
         elif nudge_window(week, EARLIEST_CLOCK, settings).start <= now < summary.start:
             weeks.append(week)
     return min(weeks), max(weeks)
@@ -104,6 +127,7 @@ class _Offer:
     build: Callable[[], Message]
     opens_at: datetime
     parent: LedgerKey | None = None
+    upload: Callable[[], Upload] | None = None
 
 
 def _parts(
@@ -121,6 +145,34 @@ def _parts(
 
 def _built(message: Message) -> Callable[[], Message]:
     return lambda: message
+
+
+CHART_COMMENTS = {
+    SUMMARY_CHART: "📊 The week in a picture (every number is in the summary too).",
+    DIGEST_CHART: f"📈 Each rep who missed, over the last {CHART_WEEKS} weeks.",
+}
+
+
+def chart_filename(key: LedgerKey) -> str:
+    """A chart's file name, unique in its conversation: its ledger key, readable."""
+    recipient = key.recipient.replace("@", "-")
+    return f"huddle-{key.kind.replace('_', '-')}-{key.period}-{recipient}.png"
+
+
+def _chart(
+    kind: str, to: str, period: str, parts: Sequence[_Offer], chart: Callable[[], Chart]
+) -> _Offer:
+    """The chart of a summary or digest (``parts``): shared after its first part, in
+    its thread when it was split, under a ledger row of its own."""
+    key = LedgerKey(kind, to, period)
+    split = len(parts) > 1
+
+    def upload() -> Upload:
+        return Upload(chart(), chart_filename(key), in_thread=split)
+
+    comment: Message = {"text": CHART_COMMENTS[kind]}
+    first = parts[0]
+    return _Offer(key, to, _built(comment), first.opens_at, parent=first.key, upload=upload)
 
 
 def _skipped_because(row: LedgerRow | None, now: datetime) -> str | None:
@@ -159,6 +211,12 @@ def plan(now: datetime, settings: Settings, state: TeamState, force: Force | Non
             computed[week] = rep_lines(state, goals, state.reps, week)
         return computed[week]
 
+    def judged(week: date) -> list[RepLine]:
+        """The lines of the reps who had joined by ``week`` (the charts' history)."""
+        return [
+            line for rep, line in zip(state.reps, lines(week), strict=True) if week >= rep.since
+        ]
+
     today = local_date(now, settings.timezone)
     board_window = huddle_window(today, settings)
     if force is None and _due(board_window, now, HUDDLE, this_week, None):
@@ -185,20 +243,29 @@ def plan(now: datetime, settings: Settings, state: TeamState, force: Force | Non
                     offers.append(_Offer(key, rep.user_id, nudge, window.start))
         window = summary_window(week, settings)
         if _due(window, now, SUMMARY, week, force):
-            summary = messages.summary(week, lines(week))
-            offers += _parts(SUMMARY, channel, period, summary, window.start)
+            text = messages.summary(week, lines(week))
+            summary = _parts(SUMMARY, channel, period, text, window.start)
+            chart = partial(summary_chart_of, week, lines(week), judged)
+            offers += [*summary, _chart(SUMMARY_CHART, channel, period, summary, chart)]
         if _due(window, now, DIGEST, week, force):
             missed = [line for line in lines(week) if line.week.has_goals and line.week.short]
-            digest = messages.digest(week, missed, _pattern_counts(state, goals, missed, week))
+            patterns = _pattern_counts(state, goals, missed, week)
+            digest = messages.digest(week, missed, patterns)
+            # One chart for every manager, built once, so the sender draws it once.
+            trend = cache(partial(trend_chart_of, week, missed, patterns, judged))
             for manager in state.managers:
-                offers += _parts(DIGEST, manager, period, digest, window.start)
+                parts = _parts(DIGEST, manager, period, digest, window.start)
+                offers += [*parts, _chart(DIGEST_CHART, manager, period, parts, trend)]
 
     # Earliest window first (a stable sort keeps the reps' order within a window).
     for offer in sorted(offers, key=lambda o: o.opens_at):
         row = state.ledger.get(offer.key)
         reason = _skipped_because(row, now)
         if reason is None:
-            send = Send(offer.key, offer.to, offer.build(), row, offer.parent, offer.opens_at)
+            upload = offer.upload() if offer.upload is not None else None
+            send = Send(
+                offer.key, offer.to, offer.build(), row, offer.parent, upload, offer.opens_at
+            )
             result.sends.append(send)
         else:
             result.skipped.append((offer.key, reason))

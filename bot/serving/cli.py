@@ -4,19 +4,24 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import logging
+import signal
 import sys
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
+from pathlib import Path
 
-from bot.domain.settings import ConfigError, Settings, load_settings
+from bot.domain.settings import ConfigError, Settings, environment_secrets, load_settings
 from bot.domain.weeks import system_clock
 from bot.runtime import logs
 from bot.scheduled.planner import Plan
 from bot.scheduled.sender import Report
+from bot.serving.credentials import CredentialRefused
 from bot.serving.environment import read_environment
+from storage.errors import DB_ERRORS
 from storage.ledger import DIGEST, NUDGE, SUMMARY
+
+log = logging.getLogger("huddle")
 
 CONNECT_HELP = """\
 No Slack credentials found (SLACK_BOT_TOKEN is not set), so that was the demo.
@@ -46,10 +51,36 @@ def _run(environ: dict[str, str]) -> int:
         print(CONNECT_HELP)
         return exit_code
     settings = _settings(environ)
-    logs.configure(settings.secrets)
-    with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(serve_forever(settings, system_clock))
+
+    async def serve() -> None:
+        stop = asyncio.Event()
+        _stop_on_signals(stop)
+        await serve_forever(settings, system_clock, stop)
+
+    try:
+        asyncio.run(serve())
+    except KeyboardInterrupt:  # the second Ctrl-C: the operator would not wait
+        return 130
     return 0
+
+
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
+
+
+def _stop_on_signals(stop: asyncio.Event) -> None:
+    """SIGTERM (``systemctl stop``, ``docker stop``, a deploy) and SIGINT (Ctrl-C) ask for
+    an orderly stop. Then the default handling comes back, so a second Ctrl-C (or
+    SIGTERM) stops at once, for an operator who will not wait."""
+    loop = asyncio.get_running_loop()
+
+    def requested(received: signal.Signals) -> None:
+        log.info("%s received: stopping (a second one stops at once)", received.name)
+        for number in STOP_SIGNALS:
+            loop.remove_signal_handler(number)
+        stop.set()
+
+    for number in STOP_SIGNALS:
+        loop.add_signal_handler(number, requested, number)
 
 
 def _db_upgrade(environ: dict[str, str]) -> int:
@@ -80,7 +111,6 @@ def _job(
     from bot.serving.server import prepare
 
     settings = _settings(environ)
-    logs.configure(settings.secrets, level=logging.WARNING)
     try:
         week = parse_iso_week(week_text) if week_text else None
     except ValueError as error:
@@ -123,8 +153,8 @@ def describe(due: Plan, report: Report, *, dry_run: bool) -> str:
 
 def _export(environ: dict[str, str], since_text: str | None) -> int:
     """The check-ins CSV (the same file ``/huddle export`` sends) on stdout."""
+    import aiohttp
     from slack_sdk.errors import SlackApiError
-    from sqlalchemy.exc import SQLAlchemyError
 
     from bot.messages.checkins_csv import checkins_csv
     from bot.runtime import Runtime
@@ -132,7 +162,6 @@ def _export(environ: dict[str, str], since_text: str | None) -> int:
     from storage.export import checkins_since
 
     settings = _settings(environ)
-    logs.configure(settings.secrets, level=logging.WARNING)
     try:
         since = datetime.strptime(since_text, "%Y-%m-%d").date() if since_text else None
     except ValueError:
@@ -142,22 +171,82 @@ def _export(environ: dict[str, str], since_text: str | None) -> int:
     async def run() -> int:
         runtime = Runtime.create(settings, system_clock)
         try:
+            return await write_csv(runtime)
+        finally:
+            await runtime.close()
+
+    async def write_csv(runtime: Runtime) -> int:
+        try:
             team_id = (await web_client(runtime).auth_test())["team_id"]
-            async with runtime.sessions() as session:
-                rows = await checkins_since(session, team_id, since)
         except SlackApiError as error:
             reason = error.response.get("error")
             print(f"huddle: Slack refused auth.test ({reason})", file=sys.stderr)
             return 1
-        except SQLAlchemyError as error:
+        except (aiohttp.ClientError, OSError) as error:
+            print(f"huddle: Slack can't be reached ({type(error).__name__})", file=sys.stderr)
+            return 1
+        try:
+            async with runtime.sessions() as session:
+                rows = await checkins_since(session, team_id, since)
+        except DB_ERRORS as error:
             print(f"huddle: the database can't be read ({type(error).__name__})", file=sys.stderr)
             return 1
-        finally:
-            await runtime.close()
         sys.stdout.write(checkins_csv(rows))
         return 0
 
     return asyncio.run(run())
+
+
+def _report(environ: dict[str, str], channel: str | None, week_text: str | None, out: Path) -> int:
+    """The summary's chart for a week, drawn locally into ``out``."""
+    import aiohttp
+    from slack_sdk.errors import SlackApiError
+
+    from bot.domain.weeks import iso_week, local_date, parse_iso_week, week_start
+    from bot.domain.windows import summary_window
+    from bot.messages.weekly_charts import SummaryChart
+    from bot.runtime import Runtime
+    from bot.runtime.slack_client import web_client
+    from bot.scheduled.jobs import summary_chart
+
+    settings = _settings(environ)
+    if channel is not None and channel != settings.channel:
+        print(f"huddle: {channel} is not a team here (teams: {settings.channel})", file=sys.stderr)
+        return 2
+    now = system_clock()
+    this_week = week_start(local_date(now, settings.timezone))
+    try:
+        week = parse_iso_week(week_text) if week_text else this_week
+    except ValueError as error:
+        print(f"huddle: {error}", file=sys.stderr)
+        return 2
+    if week_text is None and now < summary_window(week, settings).start:
+        week -= timedelta(weeks=1)  # this week's summary is not out yet: the last one
+    if week > this_week:
+        print(f"huddle: {iso_week(week)} has not begun yet", file=sys.stderr)
+        return 2
+
+    async def chart() -> SummaryChart | None:
+        runtime = Runtime.create(settings, system_clock)
+        try:
+            team_id = (await web_client(runtime).auth_test())["team_id"]
+            return await summary_chart(runtime, team_id, week)
+        except SlackApiError as error:
+            reason = error.response.get("error")
+            print(f"huddle: Slack refused auth.test ({reason})", file=sys.stderr)
+        except (aiohttp.ClientError, OSError) as error:
+            print(f"huddle: Slack can't be reached ({type(error).__name__})", file=sys.stderr)
+        finally:
+            await runtime.close()
+        return None
+
+    drawn = asyncio.run(chart())
+    if drawn is None:
+        return 1
+    png = drawn.png()
+    out.write_bytes(png)
+    print(f"Wrote {out} ({len(png) // 1024} KB). {drawn.alt_text()}")
+    return 0
 
 
 def _demo(_environ: dict[str, str]) -> int:
@@ -174,7 +263,9 @@ def parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "run", help="serve Slack (HTTP or Socket Mode); the demo when no credentials are set"
     )
-    commands.add_parser("demo", help="run a scripted demo against the local Slack stand-in")
+    commands.add_parser(
+        "demo", help="play a whole week (board, check-ins, nudges, summary, digest) in seconds"
+    )
     nudge = commands.add_parser("nudge", help="send this week's Thursday nudges now (never twice)")
     nudge.add_argument(
         "--dry-run", action="store_true", help="list who would be nudged; send nothing"
@@ -194,6 +285,16 @@ def parser() -> argparse.ArgumentParser:
     export.add_argument(
         "--since", metavar="YYYY-MM-DD", help="only check-ins for this day or later (default: all)"
     )
+    report = commands.add_parser(
+        "report", help="draw a week's summary chart into a PNG file (what the summary carries)"
+    )
+    report.add_argument("--team", metavar="C…", help="the team's channel ID (default: the team)")
+    report.add_argument(
+        "--week",
+        metavar="YYYY-Www",
+        help="the week to draw (default: the latest week whose summary time has passed)",
+    )
+    report.add_argument("--out", metavar="FILE.png", type=Path, required=True)
     db = commands.add_parser("db", help="database maintenance")
     db.add_argument(
         "action", choices=["upgrade"], help="upgrade: migrate the schema to the latest version"
@@ -202,14 +303,42 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Logging, with every secret in the environment masked, comes first: whatever
+    fails later (the settings, the database at start-up) is told through it or in
+    words of our own, never as a bare traceback that could carry a secret."""
     args = parser().parse_args(argv)
     environ = read_environment()
+    serving = args.command == "run" and bool(environ.get("SLACK_BOT_TOKEN", "").strip())
+    logs.configure(environment_secrets(environ), level=logging.INFO if serving else logging.WARNING)
+    try:
+        return _command(args, environ)
+    except CredentialRefused as refused:  # named for the operator, without a traceback
+        print(f"huddle: {refused}", file=sys.stderr)
+        return 1
+    except DB_ERRORS as error:
+        log.error("huddle %s: the database failed: %s", args.command, _error_text(error))
+        return 1
+
+
+def _error_text(error: BaseException) -> str:
+    """The error and its causes on one line: what an operator needs, no traceback."""
+    parts = []
+    cause: BaseException | None = error
+    while cause is not None:
+        parts.append(f"{type(cause).__name__}: {cause}".rstrip(": "))
+        cause = cause.__cause__ or cause.__context__
+    return " <- ".join(parts)
+
+
+def _command(args: argparse.Namespace, environ: dict[str, str]) -> int:
     if args.command == "nudge":
         return _job(environ, frozenset({NUDGE}), None, args.dry_run)
     if args.command == "summary":
         return _job(environ, frozenset({SUMMARY, DIGEST}), args.week, args.dry_run)
     if args.command == "export":
         return _export(environ, args.since)
+    if args.command == "report":
+        return _report(environ, args.team, args.week, args.out)
     handlers = {"run": _run, "demo": _demo, "db": _db_upgrade}
     return handlers[args.command](environ)
 

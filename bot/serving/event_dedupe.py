@@ -20,9 +20,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from slack_bolt.response import BoltResponse
-from sqlalchemy.exc import SQLAlchemyError
 
 from bot.runtime import Runtime
+from storage.errors import DB_ERRORS
 from storage.events import claim_event, forget_events
 
 log = logging.getLogger(__name__)
@@ -52,10 +52,10 @@ def once_per_event(runtime: Runtime) -> Middleware:
                 if first and (not pruned or now - pruned[-1] >= PRUNE_EVERY):
                     await forget_events(session, now - REMEMBER)
                     pruned[:] = [now]
-        except SQLAlchemyError:
+        except DB_ERRORS as error:
             # Without the database the handlers cannot work either; let them try and
             # say so, rather than dropping the event unseen.
-            log.exception("could not record event %s; handling it anyway", event_id)
+            log.warning("could not record event %s; handling it anyway: %r", event_id, error)
             first = True
         if not first:
             log.info("event %s already handled; redelivery ignored", event_id)

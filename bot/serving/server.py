@@ -1,5 +1,13 @@
 """Start-up and serving: migrate, identify the workspace, load the roster, then
-serve HTTP (``POST /slack/events``, ``GET /healthz``) or Socket Mode."""
+serve HTTP (``POST /slack/events``, ``GET /healthz``) or Socket Mode until told to stop.
+
+Stopping (SIGTERM, SIGINT: see ``bot.serving.cli``) is orderly, within
+``SHUTDOWN_SECONDS``: no new request or envelope is taken; requests in flight are
+answered; the scheduled tick stops claiming, finishes the posts it started and gives
+back the claims it had not started, so another instance takes them at once; the work
+handlers do after answering (announcements, the board, the Home) finishes; then the
+socket, the HTTP connections and the database close.
+"""
 
 from __future__ import annotations
 
@@ -11,11 +19,9 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 from aiohttp import web
-from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import text
-from sqlalchemy.exc import SQLAlchemyError
 
 from bot.domain.settings import Settings
 from bot.domain.weeks import Clock
@@ -27,11 +33,17 @@ from bot.scheduled import tick as scheduling
 from bot.scheduled.jobs import Ticker
 from bot.serving import gate
 from bot.serving.app import create_app
+from bot.serving.credentials import BOT_TOKEN_VARIABLE, CredentialRefused
+from bot.serving.socket_mode import serving_socket_mode
 from bot.team.roster import sync_roster
+from storage.errors import DB_ERRORS
 from storage.migrate import upgrade
 
 log = logging.getLogger(__name__)
-SHUTDOWN_DRAIN_SECONDS = 5.0
+SHUTDOWN_SECONDS = 10.0
+"""The most a stop takes: in-flight answers, the tick's posts, then the handlers' work."""
+ANSWER_GRACE_SECONDS = 3.0
+"""Requests in flight at a stop get Slack's own deadline to be answered."""
 HEALTH_TIMEOUT_SECONDS = 2.0
 
 
@@ -79,7 +91,12 @@ async def prepare(settings: Settings, clock: Clock) -> Huddle:
     live = LiveUpdates.create(runtime)
     app = create_app(live)
     keep_connections(app.client, runtime)
-    identity = await app.client.auth_test()
+    try:
+        identity = await app.client.auth_test()
+    except SlackApiError as error:
+        await live.close()
+        await runtime.close()
+        raise CredentialRefused(BOT_TOKEN_VARIABLE, error) from None
     team_id = identity["team_id"]
     await runtime.activities(team_id)
     try:
@@ -114,7 +131,7 @@ def web_application(huddle: Huddle) -> web.Application:
             async with asyncio.timeout(HEALTH_TIMEOUT_SECONDS):
                 async with huddle.runtime.engine.connect() as connection:
                     await connection.execute(text("SELECT 1"))
-        except (SQLAlchemyError, OSError, TimeoutError) as error:
+        except DB_ERRORS as error:  # TimeoutError is an OSError
             return web.json_response({"ok": False, "database": type(error).__name__}, status=503)
         return web.json_response({"ok": True})
 
@@ -124,8 +141,11 @@ def web_application(huddle: Huddle) -> web.Application:
 
 @asynccontextmanager
 async def serving_http(huddle: Huddle, host: str, port: int) -> AsyncIterator[str]:
-    """Serve until the block exits; yields the base URL (``port=0`` picks a free port)."""
-    runner = web.AppRunner(web_application(huddle), access_log=None)
+    """Serve until the block exits; yields the base URL (``port=0`` picks a free port).
+    On exit the port closes first, then requests in flight get their answer."""
+    runner = web.AppRunner(
+        web_application(huddle), access_log=None, shutdown_timeout=ANSWER_GRACE_SECONDS
+    )
     await runner.setup()
     site = web.TCPSite(runner, host, port)
     await site.start()
@@ -136,20 +156,41 @@ async def serving_http(huddle: Huddle, host: str, port: int) -> AsyncIterator[st
         await runner.cleanup()
 
 
-async def serve_forever(settings: Settings, clock: Clock) -> None:
-    huddle = await prepare(settings, clock)
-    ticker = Ticker(huddle.runtime, huddle.app.client, huddle.team_id, huddle.runtime.today())
-    scheduler = scheduling.start(ticker)
-    try:
-        if settings.app_token:
-            handler = AsyncSocketModeHandler(huddle.app, settings.app_token)
+@asynccontextmanager
+async def serving(huddle: Huddle) -> AsyncIterator[None]:
+    """The app reachable by Slack, in the mode the settings choose, until the block exits."""
+    settings = huddle.runtime.settings
+    if settings.app_token:
+        async with serving_socket_mode(huddle.app, settings.app_token):
             log.info("Huddle is running in Socket Mode")
-            await handler.start_async()  # type: ignore[no-untyped-call]
-        else:
-            async with serving_http(huddle, "0.0.0.0", settings.port) as url:
-                log.info("Huddle is listening on %s/slack/events", url)
-                await asyncio.Event().wait()
+            yield
+    else:
+        async with serving_http(huddle, "0.0.0.0", settings.port) as url:
+            log.info("Huddle is listening on %s/slack/events", url)
+            yield
+
+
+async def serve_forever(settings: Settings, clock: Clock, stop: asyncio.Event) -> None:
+    """Serve and tick until ``stop`` is set, then stop in order (see the module doc)."""
+    huddle = await prepare(settings, clock)
+    loop = asyncio.get_running_loop()
+    ticker = Ticker(
+        huddle.runtime, huddle.app.client, huddle.team_id, huddle.runtime.today(), stopping=stop
+    )
+    schedule: scheduling.Schedule | None = None
+    deadline = 0.0
+    try:
+        async with serving(huddle):
+            schedule = scheduling.start(ticker)
+            await stop.wait()
+            deadline = loop.time() + SHUTDOWN_SECONDS
+            log.info("stopping: no new work; finishing what is in flight")
     finally:
-        scheduler.shutdown(wait=False)
-        await drain(SHUTDOWN_DRAIN_SECONDS)
+        stop.set()
+        deadline = deadline or loop.time() + SHUTDOWN_SECONDS
+        if schedule is not None:
+            await schedule.stop(max(0.0, deadline - loop.time()))
+        await drain(max(0.0, deadline - loop.time()))
         await huddle.close()
+        took = SHUTDOWN_SECONDS - (deadline - loop.time())
+        log.info("Huddle stopped in %.1fs", took)

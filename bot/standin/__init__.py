@@ -3,6 +3,7 @@
 - :class:`SlackWebAPIStandIn`: Slack's Web API (what the app calls).
 - :class:`SignedSlackClient`: Slack calling the app (signed commands, clicks, events).
 - :class:`SocketModeStandIn`: Slack's Socket Mode (``apps.connections.open``, envelopes, acks).
+- :class:`SocketModeUsers`: the same users as :class:`SignedSlackClient`, over Socket Mode.
 - :class:`RateLimit`: a workspace's posting limit, given to the Web API stand-in.
 """
 
@@ -27,11 +28,13 @@ from bot.standin.signed import (
     AppResponse,
     SignedSlackClient,
     SlackPayloads,
+    SlackUsers,
     UserReply,
     sign_request,
     slack_command_text,
 )
 from bot.standin.socket_mode import SocketModeStandIn
+from bot.standin.socket_users import SocketModeUsers
 from bot.standin.webapi import SlackWebAPIStandIn
 
 __all__ = [
@@ -52,8 +55,10 @@ __all__ = [
     "ResponseUrlPost",
     "SignedSlackClient",
     "SlackPayloads",
+    "SlackUsers",
     "SlackWebAPIStandIn",
     "SocketModeStandIn",
+    "SocketModeUsers",
     "UploadedFile",
     "User",
     "UserReply",

@@ -6,10 +6,22 @@ from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from typing import cast
 
-from bot.standin.arguments import ApiError, Args, Rejected, int_arg, opt_str, req_str
+from bot.standin.arguments import (
+    ApiError,
+    Args,
+    Rejected,
+    int_arg,
+    opt_str,
+    req_str,
+    ts_micros,
+)
 from bot.standin.blockkit import json_pointer, view_errors
-from bot.standin.records import UploadedFile
+from bot.standin.records import Channel, UploadedFile
 from bot.standin.workspace import Workspace
+
+MAX_FILE_BYTES = 1 << 30
+"""Slack takes files of up to 1 GB."""
+MAX_ALT_TXT = 1000
 
 
 class ViewsMethods(Workspace):
@@ -102,7 +114,22 @@ class ViewsMethods(Workspace):
 
 
 class FilesMethods(Workspace, ABC):
-    """The ``files.*`` methods of Slack's external upload flow."""
+    """The ``files.*`` methods of Slack's external upload flow, checked as Slack checks
+    them: the declared length (not 0, at most 1 GB) is what is uploaded, the alt text
+    fits, every channel is one the bot may post in, and a thread is a message of the
+    one channel the file goes to."""
+
+    def _thread_root(self, targets: list[Channel], thread_ts: str) -> str:
+        if len(targets) != 1:
+            raise ApiError(
+                "invalid_arguments",
+                response_metadata={"messages": ["[ERROR] thread_ts needs exactly one channel"]},
+            )
+        ts_micros(thread_ts, "invalid_thread_ts")
+        parent = self._find_message(targets[0].id, thread_ts)
+        if parent is None:
+            raise ApiError("thread_not_found")
+        return parent.thread_ts or parent.ts
 
     @property
     @abstractmethod
@@ -117,6 +144,12 @@ class FilesMethods(Workspace, ABC):
                 "invalid_arguments",
                 response_metadata={"messages": ["[ERROR] missing required field: length"]},
             )
+        if length == 0:
+            raise ApiError("missing_argument")
+        if length > MAX_FILE_BYTES:
+            raise ApiError("file_upload_size_restricted")
+        if len(opt_str(args, "alt_txt") or "") > MAX_ALT_TXT:
+            raise ApiError("alt_txt_too_large")
         file_id = f"F{self._next_id():08d}"
         self.files[file_id] = UploadedFile(
             file_id,
@@ -149,6 +182,8 @@ class FilesMethods(Workspace, ABC):
             channels.append(channel_id)
         targets = [self._postable_channel(c) for c in channels]
         thread_ts = opt_str(args, "thread_ts")
+        if thread_ts is not None:
+            thread_ts = self._thread_root(targets, thread_ts)
         comment = opt_str(args, "initial_comment")
         for upload in uploads:
             upload.completed = True

@@ -341,6 +341,18 @@ class ResponseUrlPost:
         return truthy(self.body.get("delete_original"))
 
 
+_FILE_TYPES = {
+    "png": {"mimetype": "image/png", "filetype": "png", "pretty_type": "PNG"},
+    "csv": {"mimetype": "text/csv", "filetype": "csv", "pretty_type": "CSV"},
+}
+_PLAIN_TEXT = {"mimetype": "text/plain", "filetype": "text", "pretty_type": "Plain Text"}
+
+
+def _file_type(filename: str) -> dict[str, str]:
+    """The type fields Slack gives a file, by its extension."""
+    return _FILE_TYPES.get(filename.rsplit(".", 1)[-1].lower(), _PLAIN_TEXT)
+
+
 @dataclass
 class UploadedFile:
     """A file created through ``files.getUploadURLExternal`` and friends."""
@@ -364,9 +376,7 @@ class UploadedFile:
             "timestamp": DEFAULT_TS_BASE,
             "name": self.filename,
             "title": self.title or self.filename,
-            "mimetype": "text/plain",
-            "filetype": "text",
-            "pretty_type": "Plain Text",
+            **_file_type(self.filename),
             "user": bot_user_id,
             "user_team": team_id,
             "editable": False,

@@ -20,6 +20,7 @@ import json
 import re
 import time
 import urllib.parse
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, cast
@@ -34,6 +35,7 @@ __all__ = [
     "AppResponse",
     "SignedSlackClient",
     "SlackPayloads",
+    "SlackUsers",
     "UserReply",
     "sign_request",
     "slack_command_text",
@@ -405,7 +407,237 @@ class SlackPayloads:
         }
 
 
-class SignedSlackClient(SlackPayloads):
+class SlackUsers(SlackPayloads, ABC):
+    """People using the app: their commands, clicks, submissions and the events they
+    cause, and the private replies they saw, whichever transport carries them.
+
+    Subclasses deliver (:class:`SignedSlackClient` over HTTP,
+    :class:`~bot.standin.socket_users.SocketModeUsers` in Socket Mode envelopes), so a
+    scenario written against this class runs unchanged in both modes.
+    """
+
+    @abstractmethod
+    async def _deliver_command(self, fields: Mapping[str, str], **context: Any) -> AppResponse:
+        """Send a slash command's fields; ``context`` is what :meth:`replies` needs."""
+
+    @abstractmethod
+    async def _deliver_interaction(self, payload: Args, **context: Any) -> AppResponse:
+        """Send a ``block_actions`` or ``view_submission`` payload."""
+
+    @abstractmethod
+    async def _deliver_event(
+        self, callback: Args, retry_num: int | None, retry_reason: str, **context: Any
+    ) -> AppResponse:
+        """Send an ``event_callback``, as Slack's ``retry_num``-th retry when given."""
+
+    # -------------------------------------------------------------- requests
+
+    async def command(
+        self,
+        user_id: str,
+        command: str,
+        text: str = "",
+        *,
+        channel_id: str | None = None,
+        user_name: str | None = None,
+        escape: bool = False,
+    ) -> AppResponse:
+        """A slash command, with every field Slack sends (form-encoded).
+
+        ``text`` goes as given (what Slack would send) unless ``escape=True``
+        (see :meth:`command_form`).
+        """
+        fields = self.command_form(
+            user_id, command, text, channel_id=channel_id, user_name=user_name, escape=escape
+        )
+        return await self._deliver_command(
+            fields,
+            user_id=user_id,
+            channel_id=fields["channel_id"],
+            response_url=fields["response_url"],
+            trigger_id=fields["trigger_id"],
+        )
+
+    async def block_action(
+        self,
+        user_id: str,
+        action_id: str,
+        value: str | None = None,
+        *,
+        message: Message | Ephemeral | UserReply | Args | None = None,
+        view: Args | None = None,
+        container: Args | None = None,
+        response_url: str | None = None,
+        channel_id: str | None = None,
+        block_id: str | None = None,
+    ) -> AppResponse:
+        """A click, posted as Slack posts it (see :meth:`block_action_payload`)."""
+        payload = self.block_action_payload(
+            user_id,
+            action_id,
+            value,
+            message=message,
+            view=view,
+            container=container,
+            response_url=response_url,
+            channel_id=channel_id,
+            block_id=block_id,
+        )
+        channel = payload.get("channel")
+        return await self._deliver_interaction(
+            payload,
+            user_id=user_id,
+            channel_id=channel["id"] if channel else None,
+            response_url=payload.get("response_url", response_url),
+            trigger_id=payload["trigger_id"],
+        )
+
+    async def view_submission(
+        self,
+        user_id: str,
+        callback_id: str,
+        state_values: Mapping[str, Mapping[str, Args]],
+        *,
+        private_metadata: str = "",
+        view: Args | None = None,
+    ) -> AppResponse:
+        """A modal's Submit, posted as Slack posts it (see :meth:`view_submission_payload`)."""
+        payload = self.view_submission_payload(
+            user_id, callback_id, state_values, private_metadata=private_metadata, view=view
+        )
+        return await self._deliver_interaction(
+            payload, user_id=user_id, trigger_id=payload["trigger_id"]
+        )
+
+    async def event(
+        self,
+        event: Mapping[str, Any],
+        *,
+        event_id: str | None = None,
+        retry_num: int | None = None,
+        retry_reason: str = "http_timeout",
+    ) -> AppResponse:
+        """An Events API ``event_callback``; ``retry_num`` makes it one of Slack's retries.
+
+        Reuse ``event_id`` with ``retry_num=1`` to deliver the same event twice, as
+        Slack does when the app was slow to answer.
+        """
+        callback = self.event_callback(event, event_id=event_id)
+        return await self._deliver_event(
+            callback, retry_num, retry_reason, user_id=callback["event"].get("user")
+        )
+
+    async def member_joined_channel(
+        self, user_id: str, channel_id: str | None = None
+    ) -> AppResponse:
+        """The user joins (the stand-in's membership changes first, as in Slack)."""
+        channel = channel_id or self.channel_id
+        if self.standin is not None and channel in self.standin.channels:
+            self.standin.add_member(channel, user_id)
+        event = {
+            "type": "member_joined_channel",
+            "user": user_id,
+            "channel": channel,
+            "channel_type": "C",
+        }
+        return await self.event({**event, "team": self.team_id})
+
+    async def member_left_channel(self, user_id: str, channel_id: str | None = None) -> AppResponse:
+        channel = channel_id or self.channel_id
+        if self.standin is not None and channel in self.standin.channels:
+            self.standin.remove_member(channel, user_id)
+        event = {
+            "type": "member_left_channel",
+            "user": user_id,
+            "channel": channel,
+            "channel_type": "C",
+        }
+        return await self.event({**event, "team": self.team_id})
+
+    async def app_home_opened(self, user_id: str) -> AppResponse:
+        event = {
+            "type": "app_home_opened",
+            "user": user_id,
+            "channel": f"D{user_id}",
+            "tab": "home",
+        }
+        return await self.event(event)
+
+    # ---------------------------------------------------------- what they saw
+
+    def replies(self, response: AppResponse) -> list[UserReply]:
+        """Private replies seen so far: the ack body, then response_url posts and ephemerals."""
+        found: list[UserReply] = []
+        body = response.json
+        if isinstance(body, dict) and (body.get("text") or body.get("blocks")):
+            found.append(
+                UserReply(
+                    source="ack",
+                    text=str(body.get("text") or ""),
+                    blocks=cast("list[Args] | None", body.get("blocks")),
+                    response_type=str(body.get("response_type") or "ephemeral"),
+                    channel_id=response.channel_id,
+                    raw=body,
+                )
+            )
+        if self.standin is None:
+            return found
+        if response.response_url:
+            for post in self.standin.responses_to(response.response_url):
+                if post.accepted:
+                    found.append(
+                        UserReply(
+                            source="response_url",
+                            text=post.text,
+                            blocks=post.blocks,
+                            response_type=post.response_type,
+                            channel_id=response.channel_id,
+                            raw=post.body,
+                        )
+                    )
+        if response.user_id:
+            for eph in self.standin.ephemerals[response.ephemeral_mark :]:
+                if eph.user == response.user_id:
+                    found.append(
+                        UserReply(
+                            source="ephemeral",
+                            text=eph.text,
+                            blocks=eph.blocks,
+                            channel_id=eph.channel,
+                            message_ts=eph.message_ts,
+                            raw={"text": eph.text, "blocks": eph.blocks},
+                        )
+                    )
+        return found
+
+    async def wait_replies(
+        self,
+        response: AppResponse,
+        count: int = 1,
+        timeout: float = 3.0,  # noqa: ASYNC109 - a deadline per wait reads best in tests
+    ) -> list[UserReply]:
+        """Wait until the user has seen ``count`` private replies to ``response``."""
+        if len(self.replies(response)) < count and self.standin is not None:
+            await self.standin.wait_until(
+                lambda: len(self.replies(response)) >= count,
+                timeout=timeout,
+                what=f"{count} private replies",
+            )
+        found = self.replies(response)
+        if len(found) < count:
+            raise TimeoutError(f"expected {count} private replies, the user saw {len(found)}")
+        return found
+
+    async def reply(
+        self,
+        response: AppResponse,
+        timeout: float = 3.0,  # noqa: ASYNC109
+    ) -> UserReply:
+        """The first private reply the user saw, however it was delivered."""
+        return (await self.wait_replies(response, 1, timeout))[0]
+
+
+class SignedSlackClient(SlackUsers):
     """Plays Slack's side of the app's Request URL (``.../slack/events``)."""
 
     def __init__(
@@ -489,6 +721,8 @@ class SignedSlackClient(SlackPayloads):
             raw = await resp.read()
             elapsed = time.monotonic() - started
             text = raw.decode(errors="replace")
+            if self.standin is not None:
+                self.standin.answers.append(text)
             parsed: Any = None
             if text.strip():
                 try:
@@ -513,142 +747,22 @@ class SignedSlackClient(SlackPayloads):
         body = urllib.parse.urlencode(fields).encode()
         return await self._post(body, "application/x-www-form-urlencoded", **context)
 
-    # -------------------------------------------------------------- requests
+    # ---------------------------------------------------------------- delivery
 
-    async def command(
-        self,
-        user_id: str,
-        command: str,
-        text: str = "",
-        *,
-        channel_id: str | None = None,
-        user_name: str | None = None,
-        escape: bool = False,
+    async def _deliver_command(self, fields: Mapping[str, str], **context: Any) -> AppResponse:
+        return await self._post_form(fields, **context)
+
+    async def _deliver_interaction(self, payload: Args, **context: Any) -> AppResponse:
+        return await self._post_form({"payload": json.dumps(payload)}, **context)
+
+    async def _deliver_event(
+        self, callback: Args, retry_num: int | None, retry_reason: str, **context: Any
     ) -> AppResponse:
-        """A slash command, with every field Slack sends (form-encoded).
-
-        ``text`` goes as given (what Slack would send) unless ``escape=True``
-        (see :meth:`command_form`).
-        """
-        fields = self.command_form(
-            user_id, command, text, channel_id=channel_id, user_name=user_name, escape=escape
-        )
-        return await self._post_form(
-            fields,
-            user_id=user_id,
-            channel_id=fields["channel_id"],
-            response_url=fields["response_url"],
-            trigger_id=fields["trigger_id"],
-        )
-
-    async def block_action(
-        self,
-        user_id: str,
-        action_id: str,
-        value: str | None = None,
-        *,
-        message: Message | Ephemeral | UserReply | Args | None = None,
-        view: Args | None = None,
-        container: Args | None = None,
-        response_url: str | None = None,
-        channel_id: str | None = None,
-        block_id: str | None = None,
-    ) -> AppResponse:
-        """A click, posted as Slack posts it (see :meth:`block_action_payload`)."""
-        payload = self.block_action_payload(
-            user_id,
-            action_id,
-            value,
-            message=message,
-            view=view,
-            container=container,
-            response_url=response_url,
-            channel_id=channel_id,
-            block_id=block_id,
-        )
-        channel = payload.get("channel")
-        return await self._post_form(
-            {"payload": json.dumps(payload)},
-            user_id=user_id,
-            channel_id=channel["id"] if channel else None,
-            response_url=payload.get("response_url", response_url),
-            trigger_id=payload["trigger_id"],
-        )
-
-    async def view_submission(
-        self,
-        user_id: str,
-        callback_id: str,
-        state_values: Mapping[str, Mapping[str, Args]],
-        *,
-        private_metadata: str = "",
-        view: Args | None = None,
-    ) -> AppResponse:
-        """A modal's Submit, posted as Slack posts it (see :meth:`view_submission_payload`)."""
-        payload = self.view_submission_payload(
-            user_id, callback_id, state_values, private_metadata=private_metadata, view=view
-        )
-        return await self._post_form(
-            {"payload": json.dumps(payload)}, user_id=user_id, trigger_id=payload["trigger_id"]
-        )
-
-    async def event(
-        self,
-        event: Mapping[str, Any],
-        *,
-        event_id: str | None = None,
-        retry_num: int | None = None,
-        retry_reason: str = "http_timeout",
-    ) -> AppResponse:
-        """An Events API ``event_callback``; ``retry_num`` makes it one of Slack's retries.
-
-        Reuse ``event_id`` with ``retry_num=1`` to deliver the same event twice, as
-        Slack does when the app was slow to answer.
-        """
-        envelope = self.event_callback(event, event_id=event_id)
         headers: dict[str, str] = {}
         if retry_num is not None:
             headers = {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": retry_reason}
-        body = json.dumps(envelope).encode()
-        return await self._post(
-            body, "application/json", extra_headers=headers, user_id=envelope["event"].get("user")
-        )
-
-    async def member_joined_channel(
-        self, user_id: str, channel_id: str | None = None
-    ) -> AppResponse:
-        """The user joins (the stand-in's membership changes first, as in Slack)."""
-        channel = channel_id or self.channel_id
-        if self.standin is not None and channel in self.standin.channels:
-            self.standin.add_member(channel, user_id)
-        event = {
-            "type": "member_joined_channel",
-            "user": user_id,
-            "channel": channel,
-            "channel_type": "C",
-        }
-        return await self.event({**event, "team": self.team_id})
-
-    async def member_left_channel(self, user_id: str, channel_id: str | None = None) -> AppResponse:
-        channel = channel_id or self.channel_id
-        if self.standin is not None and channel in self.standin.channels:
-            self.standin.remove_member(channel, user_id)
-        event = {
-            "type": "member_left_channel",
-            "user": user_id,
-            "channel": channel,
-            "channel_type": "C",
-        }
-        return await self.event({**event, "team": self.team_id})
-
-    async def app_home_opened(self, user_id: str) -> AppResponse:
-        event = {
-            "type": "app_home_opened",
-            "user": user_id,
-            "channel": f"D{user_id}",
-            "tab": "home",
-        }
-        return await self.event(event)
+        body = json.dumps(callback).encode()
+        return await self._post(body, "application/json", extra_headers=headers, **context)
 
     async def raw(
         self,
@@ -689,76 +803,3 @@ class SignedSlackClient(SlackPayloads):
             response_url=response.response_url,
             trigger_id=response.trigger_id,
         )
-
-    # ---------------------------------------------------------- what they saw
-
-    def replies(self, response: AppResponse) -> list[UserReply]:
-        """Private replies seen so far: the ack body, then response_url posts and ephemerals."""
-        found: list[UserReply] = []
-        body = response.json
-        if isinstance(body, dict) and (body.get("text") or body.get("blocks")):
-            found.append(
-                UserReply(
-                    source="ack",
-                    text=str(body.get("text") or ""),
-                    blocks=cast("list[Args] | None", body.get("blocks")),
-                    response_type=str(body.get("response_type") or "ephemeral"),
-                    channel_id=response.channel_id,
-                    raw=body,
-                )
-            )
-        if self.standin is None:
-            return found
-        if response.response_url:
-            for post in self.standin.responses_to(response.response_url):
-                if post.accepted:
-                    found.append(
-                        UserReply(
-                            source="response_url",
-                            text=post.text,
-                            blocks=post.blocks,
-                            response_type=post.response_type,
-                            channel_id=response.channel_id,
-                            raw=post.body,
-                        )
-                    )
-        if response.user_id:
-            for eph in self.standin.ephemerals[response.ephemeral_mark :]:
-                if eph.user == response.user_id:
-                    found.append(
-                        UserReply(
-                            source="ephemeral",
-                            text=eph.text,
-                            blocks=eph.blocks,
-                            channel_id=eph.channel,
-                            message_ts=eph.message_ts,
-                            raw={"text": eph.text, "blocks": eph.blocks},
-                        )
-                    )
-        return found
-
-    async def wait_replies(
-        self,
-        response: AppResponse,
-        count: int = 1,
-        timeout: float = 3.0,  # noqa: ASYNC109 - a deadline per wait reads best in tests
-    ) -> list[UserReply]:
-        """Wait until the user has seen ``count`` private replies to ``response``."""
-        if len(self.replies(response)) < count and self.standin is not None:
-            await self.standin.wait_until(
-                lambda: len(self.replies(response)) >= count,
-                timeout=timeout,
-                what=f"{count} private replies",
-            )
-        found = self.replies(response)
-        if len(found) < count:
-            raise TimeoutError(f"expected {count} private replies, the user saw {len(found)}")
-        return found
-
-    async def reply(
-        self,
-        response: AppResponse,
-        timeout: float = 3.0,  # noqa: ASYNC109
-    ) -> UserReply:
-        """The first private reply the user saw, however it was delivered."""
-        return (await self.wait_replies(response, 1, timeout))[0]

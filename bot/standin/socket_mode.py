@@ -163,12 +163,14 @@ class SocketModeStandIn:
         timeout: float = 5.0,  # noqa: ASYNC109
     ) -> Connection:
         """Wait until ``opened`` connections have been opened and one is open; return the newest."""
-        await self.wait_until(
-            lambda: self.opened >= opened and bool(self.open_connections),
-            timeout=timeout,
-            what=f"{opened} connections",
-        )
-        return self.open_connections[-1]
+        while True:  # the socket may close again between the wake-up and the return
+            await self.wait_until(
+                lambda: self.opened >= opened and bool(self.open_connections),
+                timeout=timeout,
+                what=f"{opened} connections",
+            )
+            if self.open_connections:
+                return self.open_connections[-1]
 
     # -------------------------------------------------------------- delivering
 

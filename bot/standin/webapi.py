@@ -117,6 +117,9 @@ class SlackWebAPIStandIn(
         self.calls: list[RecordedCall] = []
         self.rejections: list[Rejection] = []
         self.responses: list[ResponseUrlPost] = []
+        self.answers: list[str] = []
+        """The app's HTTP answers to requests Slack sent it (recorded by
+        :class:`bot.standin.SignedSlackClient`): they reach Slack too."""
         self._faults: list[Fault] = []
         self.app_level_methods: dict[str, Callable[[str | None], Args]] = {}
         """Methods called with an app-level token (e.g. ``apps.connections.open``, added by
@@ -568,6 +571,9 @@ class SlackWebAPIStandIn(
         if upload is None:
             await self._record(RecordedCall(UPLOAD_METHOD, args, at, "error"))
             return web.Response(status=404, text="file_not_found", content_type="text/plain")
+        if len(data) != upload.length:  # the bytes must be the length announced
+            await self._record(RecordedCall(UPLOAD_METHOD, args, at, "error"))
+            return web.Response(status=400, text="length_mismatch", content_type="text/plain")
         upload.content = data
         await self._record(RecordedCall(UPLOAD_METHOD, args, at, "ok", fault=fault))
         return web.Response(text=f"OK - {len(data)}", content_type="text/plain")

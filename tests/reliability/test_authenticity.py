@@ -91,7 +91,7 @@ async def test_replayed_checkin_command_is_not_counted_again(running: Running) -
     first = await running.users.command("UALICE", "/logmeeting", "2 Acme")
     assert "Logged 2 meetings" in (await running.users.reply(first)).text
     running.clock.advance(minutes=2)  # past the 30-second repeat guard
-    replayed = await running.users.resend(first)
+    replayed = await running.signed.resend(first)
     assert replayed.status == 200
     assert await live_total(running, "UALICE") == 2
 
@@ -105,7 +105,7 @@ async def test_replayed_undo_command_undoes_only_one_checkin(running: Running) -
     await running.users.command("UALICE", "/logmeeting", "1 second")
     undo = await running.users.command("UALICE", "/huddle", "undo")
     assert "Undone" in (await running.users.reply(undo)).text
-    await running.users.resend(undo)
+    await running.signed.resend(undo)
     assert [c.note for c in await checkins(running) if c.undone_at is None] == ["first"]
 
 
@@ -117,7 +117,7 @@ async def test_replayed_log_again_logs_one_more_not_two(running: Running) -> Non
     again = await running.users.block_action("UALICE", "log_again", message=repeat)
     await running.users.wait_replies(again, 1)
     running.clock.advance(minutes=2)
-    await no_second_reply(running, await running.users.resend(again))
+    await no_second_reply(running, await running.signed.resend(again))
     assert await live_total(running, "UALICE") == 2
 
 
@@ -125,7 +125,7 @@ async def test_replayed_nudge_button_logs_once(running: Running) -> None:
     click = await running.users.block_action("UALICE", "nudge_log:meeting", "meeting")
     await running.users.wait_replies(click, 1)
     running.clock.advance(minutes=2)
-    replayed = await running.users.resend(click)
+    replayed = await running.signed.resend(click)
     assert replayed.status == 200
     await no_second_reply(running, replayed)
     assert await live_total(running, "UALICE") == 1
@@ -135,6 +135,6 @@ async def test_replayed_undo_button_is_ignored(running: Running) -> None:
     logged = await running.users.reply(await running.users.command("UALICE", "/logmeeting", "3"))
     click = await running.users.block_action("UALICE", "undo_checkin", message=logged)
     await running.users.wait_replies(click, 1)
-    await no_second_reply(running, await running.users.resend(click))
+    await no_second_reply(running, await running.signed.resend(click))
     assert await live_total(running, "UALICE") == 0
     assert len(await checkins(running)) == 1

@@ -21,6 +21,7 @@ from bot.serving.server import Huddle, prepare, serving_http
 from bot.standin import SignedSlackClient, SlackWebAPIStandIn
 from storage.models import Base
 from tests.conftest import (
+    BOTH_TRANSPORTS,
     CHANNEL,
     MANAGER,
     SIGNING_SECRET,
@@ -163,10 +164,9 @@ async def test_workspaces_sharing_a_database_stay_apart(running: Running, other:
     assert len(running.slack.messages_in(CHANNEL)) == 1  # only this workspace's announcement
 
 
+@BOTH_TRANSPORTS
 async def test_request_from_another_workspace_is_turned_away(running: Running) -> None:
-    async with SignedSlackClient(
-        f"{running.url}/slack/events", SIGNING_SECRET, team_id=OTHER_TEAM, standin=running.slack
-    ) as stranger:
+    async with running.users_from(OTHER_TEAM) as stranger:
         logged = await stranger.command("UALICE", "/logmeeting", "5 leak")
         assert "belongs to another Slack workspace" in (await stranger.reply(logged)).text
         for response in (

@@ -13,121 +13,41 @@ in-process with the clock moved past the lease, rather than waiting five minutes
 from __future__ import annotations
 
 import asyncio
-import socket
-import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
 
-from bot.domain.settings import DAY_NAMES, load_settings
+from bot.domain.settings import load_settings
 from bot.scheduled.jobs import Ticker
 from bot.scheduled.planner import CLAIM_LEASE
 from bot.serving.server import prepare
 from bot.standin import SlackWebAPIStandIn
-from storage.engine import create_engine
-from storage.ledger import CLAIMED, NUDGE, SENT
-from storage.models import SendLedger
+from storage.ledger import CLAIMED, SENT
 from tests.clock import FakeClock
+from tests.reliability.processes import (
+    BOT_TOKEN,
+    SIGNING_SECRET,
+    Process,
+    fan_out_environment,
+    fan_out_team,
+    free_port,
+    ledger,
+)
 
 pytestmark = pytest.mark.slow
 
 REPS = 500
-CHANNEL = "CCRASH001"
-BOT_TOKEN = "xoxb-CRASH-TEST-BOT-TOKEN-7c4e1f"
-SIGNING_SECRET = "CRASH-TEST-SIGNING-SECRET-51d9a0"
 KILL_AFTER = 150
 """Nudges posted before the kill: well into the fan-out, far from its end."""
-
-
-def schedule(now: datetime) -> tuple[str, str]:
-    """``HUDDLE_NUDGE_AT`` a minute ago and ``HUDDLE_SUMMARY_AT`` later the same week,
-    in UTC; skips in the few minutes of the week where no such pair exists."""
-    nudge = (now - timedelta(minutes=1)).replace(second=0, microsecond=0)
-    if nudge.date() != now.date() or (nudge.weekday() == 6 and now.hour == 23 and now.minute > 50):
-        pytest.skip(f"{now:%a %H:%M} UTC: no nudge time just past with a summary after it")
-    day = DAY_NAMES[nudge.weekday()]
-    summary = f"{DAY_NAMES[nudge.weekday() + 1]} 12:00" if nudge.weekday() < 6 else "sun 23:59"
-    return f"{day} {nudge:%H:%M}", summary
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-async def ledger(database_url: str) -> dict[str, str]:
-    """Nudge ledger state per rep, read directly from the database."""
-    engine = create_engine(database_url)
-    try:
-        async with engine.connect() as connection:
-            rows = await connection.execute(
-                select(SendLedger.recipient, SendLedger.state).where(SendLedger.kind == NUDGE)
-            )
-            return {recipient: state for recipient, state in rows}
-    finally:
-        await engine.dispose()
-
-
-class Process:
-    """``huddle run`` in a child process, its stderr kept for inspection."""
-
-    def __init__(self, environment: dict[str, str], directory: Path, name: str) -> None:
-        self.environment = environment
-        self.directory = directory
-        self.log = directory / f"{name}.stderr"
-        self.child: asyncio.subprocess.Process | None = None
-
-    async def start(self) -> None:
-        with self.log.open("wb") as stderr:
-            self.child = await asyncio.create_subprocess_exec(
-                sys.executable,
-                "-m",
-                "bot.serving.cli",
-                "run",
-                cwd=self.directory,  # no .env there: the environment is all it reads
-                env=self.environment,
-                stdout=asyncio.subprocess.DEVNULL,
-                stderr=stderr,
-            )
-
-    async def kill(self) -> None:
-        assert self.child is not None
-        self.child.kill()  # SIGKILL: no cleanup, no goodbye
-        await self.child.wait()
-
-    async def stop(self) -> None:
-        if self.child is not None and self.child.returncode is None:
-            self.child.terminate()
-            await self.child.wait()
 
 
 async def test_kill_9_mid_fan_out_then_restart_sends_the_rest_once(
     database_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    nudge_at, summary_at = schedule(datetime.now(UTC))
     async with SlackWebAPIStandIn(ts_clock=lambda: datetime.now(UTC).timestamp()) as slack:
-        reps = [f"UCR{i:05d}" for i in range(REPS)]
-        for user_id in reps:
-            slack.add_user(user_id, f"Rep {user_id}", tz="UTC")
-        slack.add_channel(CHANNEL, members=reps)
-        slack.fail("chat.postMessage", times=REPS, mode="delay", seconds=0.05)
-        environment = {
-            "PATH": "/usr/bin:/bin",
-            "SLACK_BOT_TOKEN": BOT_TOKEN,
-            "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-            "SLACK_API_URL": slack.api_url,
-            "DATABASE_URL": database_url,
-            "HUDDLE_CHANNEL": CHANNEL,
-            "HUDDLE_TIMEZONE": "UTC",
-            "HUDDLE_MANAGERS": "",
-            "HUDDLE_GOALS": "meeting=6",
-            "HUDDLE_HUDDLE_AT": "off",
-            "HUDDLE_NUDGE_AT": nudge_at,
-            "HUDDLE_SUMMARY_AT": summary_at,
-        }
+        reps = fan_out_team(slack, REPS)
+        environment = fan_out_environment(slack, database_url, datetime.now(UTC))
 
         first = Process({**environment, "PORT": str(free_port())}, tmp_path, "first")
         await first.start()

@@ -22,7 +22,7 @@ from bot.domain.settings import load_settings
 from bot.scheduled.jobs import Ticker
 from bot.serving.server import prepare, serving_http
 from bot.standin import SignedSlackClient, SlackWebAPIStandIn
-from storage.engine import create_engine
+from storage.engine import POSTGRES_COMMAND_TIMEOUT_SECONDS, create_engine
 from storage.models import CheckIn
 from tests.clock import FakeClock
 from tests.conftest import CHANNEL, SIGNING_SECRET, environment, pace_quickly
@@ -33,6 +33,12 @@ pytestmark = [
     pytest.mark.parametrize("database_url", ["postgresql"], indirect=True),
 ]
 NOT_SAVED = "couldn't save that check-in"
+RECOVERY_SECONDS = POSTGRES_COMMAND_TIMEOUT_SECONDS + 2
+"""How soon after a partition ends the next check-in must be saved. Typically about a
+second (the ping replaces the connections caught in it); at worst a batch of work
+caught mid-statement holds its queue until the statement timeout. Without connect,
+command and ping timeouts it took a minute or more: connections caught in the
+partition kept their place in the pool until TCP gave up on them."""
 
 
 @dataclass
@@ -177,13 +183,77 @@ async def test_partition_that_leaves_dead_connections_behind_still_recovers(
     assert all(r.within_deadline for r in during)
     assert all([NOT_SAVED in (await users.reply(r)).text for r in during])
     proxied.proxy.heal()
+    loop = asyncio.get_running_loop()
+    healed = loop.time()
     for attempt in range(60):
         reply = await users.reply(await users.command("UBOB", "/logmeeting", f"{attempt + 1}"))
         if "Logged" in reply.text:
             break
         await asyncio.sleep(0.5)
     assert "Logged" in reply.text
+    recovery = loop.time() - healed
+    print(f"recovered {recovery:.1f} s after the partition ended, with the pool full")
+    assert recovery < RECOVERY_SECONDS
     assert len(await stored(database_url)) == 2
     for task in stuck:
         task.cancel()
     await asyncio.gather(*stuck, return_exceptions=True)
+
+
+@pytest.mark.parametrize("end", ["restore", "heal"])
+async def test_after_a_partition_the_next_checkin_is_saved_within_seconds(
+    proxied: Proxied, database_url: str, end: str
+) -> None:
+    """Mid-day partition: the pool's connections are idle or in the middle of a request
+    when the network stops. When it comes back (``restore``: those connections are
+    reset; ``heal``: they never hear back), a rep checking in a few seconds later is
+    answered "Logged" and the check-in is stored."""
+    users, loop = proxied.users, asyncio.get_running_loop()
+    first = await users.reply(await users.command("UALICE", "/logmeeting", "1 before"))
+    assert "Logged" in first.text
+    await proxied.slack.wait_for("chat.postMessage")
+    proxied.proxy.blackhole()
+    caught = [asyncio.create_task(users.command(f"UREP{i}", "/progress")) for i in range(4)]
+    caught.append(asyncio.create_task(proxied.ticker.tick()))
+    during = await users.command("UBOB", "/logmeeting", "1 during")
+    assert during.within_deadline and NOT_SAVED in (await users.reply(during)).text
+
+    getattr(proxied.proxy, end)()
+    ended, attempt = loop.time(), 0
+    while loop.time() - ended < 90:  # long enough to measure a slow recovery, too
+        attempt += 1
+        answer = await users.command("UCARA", "/logmeeting", f"1 after, try {attempt}")
+        if "Logged 1 meeting" in (await users.reply(answer)).text:
+            break
+        await asyncio.sleep(0.25)
+    recovery = loop.time() - ended
+    print(f"recovered {recovery:.1f} s after the partition ended ({end}), try {attempt}")
+    assert recovery < RECOVERY_SECONDS
+    assert await stored(database_url) == [(1, "before"), (1, f"after, try {attempt}")]
+    for task in caught:
+        task.cancel()
+    await asyncio.gather(*caught, return_exceptions=True)
+
+
+@pytest.mark.parametrize(
+    ("cut", "command", "text"),
+    [
+        ("refuse", "/progress", ""),
+        ("blackhole", "/progress", ""),
+        ("refuse", "/huddle", "away 2026-12-01"),
+    ],
+)
+async def test_progress_and_huddle_say_the_database_is_not_answering(
+    proxied: Proxied, cut: str, command: str, text: str
+) -> None:
+    """The real thing behind ``tests/faults.py``: refused and reset connections are a
+    database failure, not a 500; ``/progress`` (a read) also answers within Slack's
+    3 seconds when the database does not answer at all."""
+    users = proxied.users
+    assert "Logged" in (await users.reply(await users.command("UALICE", "/logmeeting", "1"))).text
+    await proxied.slack.wait_for("chat.postMessage")
+    getattr(proxied.proxy, cut)()
+    response = await users.command("UALICE", command, text)
+    assert response.status == 200 and response.within_deadline
+    reply = await users.reply(response)
+    assert "database isn't answering" in reply.text

@@ -112,7 +112,7 @@ async def test_signed_garbage_gets_4xx_or_a_polite_reply(
 ) -> None:
     statuses = {}
     for name, (body, content_type) in SIGNED_BODIES.items():
-        response = await running.users.raw(body, content_type=content_type)
+        response = await running.signed.raw(body, content_type=content_type)
         assert_polite(response)
         statuses[name] = response.status
     assert statuses["over-1-MiB"] == 413

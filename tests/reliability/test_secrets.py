@@ -7,6 +7,10 @@ import os
 import sys
 from pathlib import Path
 
+from sqlalchemy.engine import make_url
+
+from tests.databases import POSTGRES_URL
+
 TOKEN = "xoxb-7777-recognisable-bot-token"
 PASSWORD = "recognisable-db-password-91"
 
@@ -52,3 +56,25 @@ async def test_database_failure_at_start_up_does_not_echo_the_password(tmp_path:
     )
     assert code != 0
     assert PASSWORD not in output
+
+
+async def test_a_database_error_at_start_up_is_one_masked_line(tmp_path: Path) -> None:
+    """Logging masks the environment's secrets before anything else runs, and a
+    database failure at start-up is told in one line, not a traceback. Here the
+    server's own error repeats the password (it is also the user name)."""
+    server = make_url(POSTGRES_URL)
+    url = f"postgresql+asyncpg://{PASSWORD}:{PASSWORD}@{server.host}:{server.port}/postgres"
+    env = {
+        "DATABASE_URL": url,
+        "SLACK_BOT_TOKEN": TOKEN,
+        "SLACK_SIGNING_SECRET": "recognisable-signing-secret-3",
+        "HUDDLE_CHANNEL": "C0HUDDLE",
+    }
+    for command in (["db", "upgrade"], ["nudge", "--dry-run"]):
+        code, output = await run(
+            f"from bot.serving.cli import main; raise SystemExit(main({command!r}))", env, tmp_path
+        )
+        assert code == 1, output
+        assert "the database failed" in output and "[secret]" in output, output
+        assert "Traceback" not in output
+        assert PASSWORD not in output and TOKEN not in output

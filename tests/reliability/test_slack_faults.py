@@ -19,9 +19,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
+from bot.scheduled.planner import chart_filename
 from bot.scheduled.sender import METADATA_EVENT
 from bot.standin import Fault, SlackWebAPIStandIn
-from storage.ledger import SENT
+from storage.ledger import SENT, LedgerKey
 from storage.models import SendLedger
 from tests.conftest import CHANNEL, TEAM_TZ, Running
 
@@ -60,14 +61,16 @@ async def slack(slack: SlackWebAPIStandIn, job: str) -> AsyncIterator[SlackWebAP
     yield slack
 
 
-def posted_keys(slack: SlackWebAPIStandIn) -> Counter[str]:
-    """How many messages in Slack carry each scheduled message's ledger key."""
+def posted_keys(slack: SlackWebAPIStandIn, states: dict[str, str]) -> Counter[str]:
+    """How many messages in Slack carry each scheduled message's ledger key (a chart:
+    its file name)."""
+    messages = [m for conversation in slack.messages.values() for m in conversation]
+    charts = {chart_filename(LedgerKey(*key.split(":"))): key for key in states if "chart" in key}
     return Counter(
         message.metadata["event_payload"]["key"]
-        for messages in slack.messages.values()
         for message in messages
         if message.metadata and message.metadata.get("event_type") == METADATA_EVENT
-    )
+    ) + Counter(charts.get(f["name"], f["name"]) for m in messages for f in m.files or [])
 
 
 async def ledger(running: Running) -> dict[str, str]:
@@ -102,7 +105,7 @@ async def test_every_due_message_arrives_exactly_once(
 
     states = await ledger(running)
     assert set(states.values()) == {SENT}, Counter(states.values())
-    posted = posted_keys(slack)
+    posted = posted_keys(slack, states)
     assert set(posted) == set(states)
     assert [key for key, n in posted.items() if n > 1] == []  # nothing twice
     assert sum(f.remaining for f in faults) == 0  # every fault was met
@@ -112,3 +115,4 @@ async def test_every_due_message_arrives_exactly_once(
         assert parts, "the summary needed thread replies"
         [parent] = slack.top_level_messages(CHANNEL)
         assert {m.thread_ts for m in parts} == {parent.ts}
+        assert parts[-1].files  # the chart, after the summary's parts

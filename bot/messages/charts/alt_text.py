@@ -7,7 +7,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.messages.charts.rows import RepShare, Share, known, misses, percent, series, shown
+from bot.messages.charts.rows import (
+    RepShare,
+    Share,
+    known,
+    misses,
+    percent,
+    series,
+    shown,
+    weeks_count,
+)
 
 ALT_TEXT_LIMIT = 1000
 """Slack's limit on a file's ``alt_txt``."""
@@ -113,7 +122,9 @@ def trend_alt_text(
         missed, counted = misses(rep[1])
         now = rep[1][-1] if rep[1] else None
         this_week = "no goal" if now is None else percent(now)
-        return f"{_spoken(rep[0])}: this week {this_week}, missed {missed} of {counted} weeks"
+        return (
+            f"{_spoken(rep[0])}: this week {this_week}, missed {missed} of {weeks_count(counted)}"
+        )
 
     rows = shown([(name, series(shares, len(weeks))) for name, shares in reps])
     return _within(head, [rows.described(f) for f in (detail, brief, lambda r: _spoken(r[0]))])

@@ -92,6 +92,10 @@ def percent(share: float) -> str:
     return f"{floor(share * 100 + 1e-9)}%"
 
 
+def weeks_count(n: int) -> str:
+    return f"{n} week" if n == 1 else f"{n} weeks"
+
+
 def misses(shares: Sequence[Share]) -> tuple[int, int]:
     """(weeks short of goal, weeks with a goal)."""
     goaled = [s for s in shares if s is not None]

@@ -14,7 +14,7 @@ from math import nan
 from matplotlib.axes import Axes
 
 from bot.messages.charts import drawing as d
-from bot.messages.charts.rows import Share, misses, percent, series, shown
+from bot.messages.charts.rows import Share, misses, percent, series, shown, weeks_count
 
 _STRIP_IN = 1.45
 _CAP = 1.25
@@ -118,7 +118,11 @@ def trend_chart(
         name, shares = row
         missed, counted = misses(shares)
         d.name(
-            ax, y, name, f"missed {missed} of {counted} weeks" if counted else "no goal", _STRIP_IN
+            ax,
+            y,
+            name,
+            f"missed {missed} of {weeks_count(counted)}" if counted else "no goal",
+            _STRIP_IN,
         )
         _strip(ax, y, shares, top, marks)
     marks.draw(ax, len(weeks))
