@@ -129,7 +129,7 @@ class Sender:
     async def deliver_all(self, plans: Mapping[str, Plan]) -> dict[str, Report]:
         """Firsts fan out in ``fair_order``: ``FAN_OUT`` workers take claimed sends as
         they come (none waits for a slower one), while the next chunk is claimed ahead
-        of them; continuation parts follow, in their team's order, charts last."""
+        of them; continuation parts follow in their team's order, then every chart."""
         self.reports = {team_id: Report() for team_id in plans}
         queue = fair_order(plans)
         claimed: asyncio.Queue[tuple[str, Send, LedgerRow | None] | None] = asyncio.Queue(
@@ -156,13 +156,13 @@ class Sender:
                     await self._send(team_id, send, row, thread_ts=None)
 
         await asyncio.gather(claim_ahead(), *(work() for _ in range(FAN_OUT)))
-        for team_id, plan in plans.items():
-            parts = [s for s in plan.sends if s.parent is not None and s.upload is None]
-            uploads = [s for s in plan.sends if s.upload is not None]
-            for send in [*parts, *uploads]:  # the text first: a chart only adds to it
-                if self.stopping.is_set():
-                    return self.reports
-                await self._deliver(team_id, send)
+        sends = [(team_id, send) for team_id, plan in plans.items() for send in plan.sends]
+        parts = [(team, s) for team, s in sends if s.parent is not None and s.upload is None]
+        uploads = [(team, s) for team, s in sends if s.upload is not None]
+        for team_id, send in [*parts, *uploads]:  # the text first: a chart only adds to it
+            if self.stopping.is_set():
+                return self.reports
+            await self._deliver(team_id, send)
         return self.reports
 
     async def _claim(self, team_id: str, send: Send) -> LedgerRow | None:
