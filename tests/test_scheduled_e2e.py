@@ -115,10 +115,10 @@ async def test_two_instances_ticking_at_once_send_each_message_once(
         tickers = [running.ticker()] + [
             Ticker(o.runtime, o.app.client, o.team_id, o.runtime.today()) for o in others
         ]
-        running.clock.set(at(27, 9, 0))  # Friday: summary and digest
-        await asyncio.gather(*(t.tick() for t in tickers))
-        running.clock.set(at(26, 15, 0))  # and Thursday's nudges
+        running.clock.set(at(26, 15, 0))  # Thursday's nudges (a week's summary ends them)
         reports = await asyncio.gather(*(t.tick() for t in tickers))
+        running.clock.set(at(27, 9, 0))  # then Friday: summary and digest
+        await asyncio.gather(*(t.tick() for t in tickers))
     finally:
         for other in others:
             await other.close()
