@@ -37,7 +37,7 @@ async def test_demo_plays_the_whole_week(
 
     for rep in ("Alice", "Bob", "Cara", "Dan"):
         assert f"\n{rep} types: /log" in out
-    assert "*Cara* logged 1 meeting — “Intro with <!channel> & Q&A at Globex”" in monday
+    assert "*Cara* logged 1 meeting for today — “Intro with <!channel> & Q&A at Globex”" in monday
     assert "Logged *8 calls for yesterday*" in out  # backdated, in Dan's words
     assert "*Alice* logged 2 meetings for Mon 2 Feb" in out  # backdated by weekday
     assert "Bob presses [Undo]" in out and "~*Bob* logged 1 meeting for today~ (undone)" in out
