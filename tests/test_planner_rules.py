@@ -221,3 +221,27 @@ def test_an_auckland_teams_board_goes_out_at_nine_in_auckland() -> None:
     [board] = plan(morning, settings("Pacific/Auckland"), team).sends
     assert board.key == LedgerKey(HUDDLE, "CTEAM", "2026-11-26")
     assert plan(morning - timedelta(minutes=1), settings("Pacific/Auckland"), team).sends == []
+
+
+def test_the_nudge_stops_at_the_summary_minute() -> None:
+    team = state([("UREP", "America/New_York")])
+    assert set(nudges(plan(FRIDAY_9AM - timedelta(minutes=1), CONFIG, team))) == {"UREP"}
+    assert nudges(plan(FRIDAY_9AM, CONFIG, team)) == {}
+
+
+def test_a_late_summary_goes_out_until_midnight_in_the_team_timezone() -> None:
+    """New York's Friday ends at 05:00 UTC on Saturday, not at UTC midnight."""
+    team = state([("UREP", "America/New_York")])
+    late = datetime(2026, 11, 27, 23, 59, tzinfo=NY)
+    assert LedgerKey(SUMMARY, "CTEAM", "2026-W48") in [
+        s.key for s in plan(late, CONFIG, team).sends
+    ]
+    assert plan(late + timedelta(minutes=1), CONFIG, team).sends == []
+
+
+def test_a_late_board_goes_out_until_midnight_in_the_team_timezone() -> None:
+    team = state([("UREP", "America/New_York")])
+    late = datetime(2026, 11, 25, 23, 59, tzinfo=NY)
+    assert [s.key for s in plan(late, settings(), team).sends] == [
+        LedgerKey(HUDDLE, "CTEAM", "2026-11-25")
+    ]
