@@ -64,8 +64,9 @@ mutate: $(STAMP)
 	@echo "==> mutmut: the planner, goals, windows, weeks and check-in grammar"
 	@$(BIN)/mutmut run --max-children $${MUTATE_CHILDREN:-2}; $(BIN)/mutmut results
 
-# Check-ins against bare Bolt, then company scale; prints the table of
-# docs/PERFORMANCE.md. Needs PostgreSQL at 127.0.0.1:5432 like the tests; about 5 min.
+# Check-ins against bare Bolt, company scale, the Thursday fan-out at Slack's pace;
+# prints the tables of docs/PERFORMANCE.md. Needs PostgreSQL at 127.0.0.1:5432 like
+# the tests; about 8 min.
 bench: $(STAMP)
 	$(BIN)/python -m bench
 

@@ -291,6 +291,7 @@ async def _manager(caller: Caller, command: Manager) -> Message:
         await queries.set_flags(
             session, caller.team_id, target.user_id, runtime.now(), is_manager=command.add
         )
+    runtime.forget_people(caller.team_id, [target.user_id])
     if command.add:
         return notice(
             f"{name} is now a manager: they can change goals, roles and settings and mark "

@@ -37,3 +37,4 @@ def register(app: AsyncApp, live: LiveUpdates) -> None:
                 session,
                 person_from_slack(team_id, user, in_channel=known.in_channel, now=runtime.now()),
             )
+        runtime.forget_people(team_id, [user["id"]])

@@ -9,7 +9,8 @@ SQLite writes one transaction at a time whatever the number of connections, so a
 process keeps a single connection: its transactions queue in asyncio instead of
 contending for the file lock, where SQLite's busy handler sleeps in steps of up to
 100 ms (multi-second tails under load). Another process (the CLI, a second
-instance) still waits through the busy timeout.
+instance) still waits through the busy timeout. Statements take one trip to
+aiosqlite's thread instead of four (``storage.sqlite_driver``).
 
 PostgreSQL gets bounds on every wait, so that a network partition costs seconds once
 it ends, not the minutes TCP takes to give up on a connection whose packets are lost:
@@ -34,6 +35,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from storage import sqlite_driver
 from storage.errors import DB_ERRORS
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -68,7 +70,14 @@ def create_engine(url: str | URL, **kwargs: Any) -> AsyncEngine:
         )
         _ping_on_checkout(engine)
         return engine
-    engine = create_async_engine(url, pool_size=1, max_overflow=0, **kwargs)  # see above
+    path = str(make_url(url).database)
+    engine = create_async_engine(
+        url,
+        pool_size=1,  # see above
+        max_overflow=0,
+        async_creator=sqlite_driver.connector(path),
+        **kwargs,
+    )
     _configure_sqlite(engine)
     return engine
 

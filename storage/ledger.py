@@ -87,10 +87,11 @@ async def summary_posted(session: AsyncSession, team_id: str, channel: str, week
 
 
 async def claim_new(
-    session: AsyncSession, team_id: str, keys: Collection[LedgerKey], now: datetime
-) -> dict[LedgerKey, LedgerRow]:
-    """Insert the rows as ``claimed``, all in one statement; a key whose row already
-    exists (someone else's) is missing from the answer."""
+    session: AsyncSession, keys: Collection[tuple[str, LedgerKey]], now: datetime
+) -> dict[tuple[str, LedgerKey], LedgerRow]:
+    """Insert the (team_id, key) rows as ``claimed``, all in one statement, whatever
+    teams they belong to; a row that already exists (someone else's) is missing from
+    the answer."""
     if not keys:
         return {}
     inserted = await session.execute(
@@ -106,16 +107,22 @@ async def claim_new(
                     attempts=1,
                     claimed_at=now,
                 )
-                for key in keys
+                for team_id, key in keys
             ]
         )
         .on_conflict_do_nothing()
-        .returning(SendLedger.id, SendLedger.kind, SendLedger.recipient, SendLedger.period)
+        .returning(
+            SendLedger.id,
+            SendLedger.team_id,
+            SendLedger.kind,
+            SendLedger.recipient,
+            SendLedger.period,
+        )
     )
     claimed = {}
-    for row_id, kind, recipient, period in inserted:
+    for row_id, team_id, kind, recipient, period in inserted:
         key = LedgerKey(kind, recipient, period)
-        claimed[key] = LedgerRow(row_id, key, CLAIMED, 1, now, None, None)
+        claimed[(team_id, key)] = LedgerRow(row_id, key, CLAIMED, 1, now, None, None)
     return claimed
 
 

@@ -109,6 +109,7 @@ def environment(database_url: str, slack: SlackWebAPIStandIn, **overrides: str) 
         "HUDDLE_TIMEZONE": TEAM_TZ,
         "HUDDLE_MANAGERS": MANAGER,
         "HUDDLE_GOALS": "meeting=6,call=20",
+        "HUDDLE_POSTS_PER_MINUTE": "60000",  # the stand-in has no limit unless given one
         **overrides,
     }
 

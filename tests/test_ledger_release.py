@@ -33,19 +33,19 @@ async def rows(sessions: async_sessionmaker[AsyncSession]) -> dict[LedgerKey, le
 
 async def test_a_new_claim_given_back_is_gone(sessions: async_sessionmaker[AsyncSession]) -> None:
     async with sessions.begin() as session:
-        claimed = await ledger.claim_new(session, TEAM, [ALICE, BOB], NOW)
+        claimed = await ledger.claim_new(session, [(TEAM, ALICE), (TEAM, BOB)], NOW)
     async with sessions.begin() as session:
-        await ledger.release(session, [Release(claimed[ALICE], None)])
+        await ledger.release(session, [Release(claimed[(TEAM, ALICE)], None)])
     assert set(await rows(sessions)) == {BOB}
     async with sessions.begin() as session:  # free for anyone to claim again, at once
-        assert ALICE in await ledger.claim_new(session, TEAM, [ALICE], NOW)
+        assert (TEAM, ALICE) in await ledger.claim_new(session, [(TEAM, ALICE)], NOW)
 
 
 async def test_a_taken_over_row_gets_its_state_back(
     sessions: async_sessionmaker[AsyncSession],
 ) -> None:
     async with sessions.begin() as session:
-        first = (await ledger.claim_new(session, TEAM, [ALICE], NOW))[ALICE]
+        first = (await ledger.claim_new(session, [(TEAM, ALICE)], NOW))[(TEAM, ALICE)]
         await ledger.record(session, [ledger.Outcome(first.id, FAILED, error="boom")], NOW)
     failed = (await rows(sessions))[ALICE]
     later = NOW + timedelta(minutes=1)
@@ -61,7 +61,7 @@ async def test_a_claim_someone_else_took_over_is_left_alone(
     sessions: async_sessionmaker[AsyncSession],
 ) -> None:
     async with sessions.begin() as session:
-        mine = (await ledger.claim_new(session, TEAM, [ALICE], NOW))[ALICE]
+        mine = (await ledger.claim_new(session, [(TEAM, ALICE)], NOW))[(TEAM, ALICE)]
     async with sessions.begin() as session:  # our lease ran out; another instance took it
         theirs = await ledger.reclaim(session, mine, NOW + timedelta(minutes=6))
     async with sessions.begin() as session:

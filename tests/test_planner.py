@@ -13,7 +13,7 @@ import pytest
 from bot.domain.activities import BUILT_IN
 from bot.domain.goals import TEAM_DEFAULT, GoalRow
 from bot.domain.settings import Settings, load_settings
-from bot.scheduled.planner import plan
+from bot.scheduled.planner import fair_order, plan
 from bot.team.state import Member, TeamState
 from storage.ledger import (
     DIGEST,
@@ -275,3 +275,29 @@ def test_a_nudge_leaves_at_least_two_hours_before_the_summary() -> None:
         "UDEN": "06:00",
         "ULA": "06:00",
     }
+
+
+def test_fair_order_earliest_window_first_and_teams_take_turns() -> None:
+    """A big team and a small one at Thursday 18:00 New York (every window open):
+    London's nudges first, then New York's, then Los Angeles'; within each, the teams
+    alternate until the small team runs out."""
+    now = datetime(2026, 11, 26, 18, 0, tzinfo=NY)
+    zones = ["America/Los_Angeles", "Europe/London", "America/New_York"]
+    big = state((f"UBIG{n:02d}", zones[n % 3]) for n in range(9))
+    small = state((f"USMALL{n}", zones[n % 3]) for n in range(3))
+    plans = {"TBIG": plan(now, settings(), big), "TSMALL": plan(now, settings(), small)}
+    queue = [(team, send.to) for team, send in fair_order(plans) if send.key.kind == NUDGE]
+    assert queue == [
+        ("TBIG", "UBIG01"),
+        ("TSMALL", "USMALL1"),
+        ("TBIG", "UBIG04"),
+        ("TBIG", "UBIG07"),
+        ("TBIG", "UBIG02"),
+        ("TSMALL", "USMALL2"),
+        ("TBIG", "UBIG05"),
+        ("TBIG", "UBIG08"),
+        ("TBIG", "UBIG00"),
+        ("TSMALL", "USMALL0"),
+        ("TBIG", "UBIG03"),
+        ("TBIG", "UBIG06"),
+    ]

@@ -83,6 +83,7 @@ def test_empty_values_count_as_unset() -> None:
             "HUDDLE_SUMMARY_AT",
             "HUDDLE_MAX_COUNT",
             "HUDDLE_BACKDATE_DAYS",
+            "HUDDLE_POSTS_PER_MINUTE",
             "PORT",
         ],
         "  ",
@@ -432,6 +433,7 @@ def test_nudge_must_come_before_summary(nudge: str, summary: str) -> None:
     [
         ("HUDDLE_MAX_COUNT", "max_count", 1, 1000),
         ("HUDDLE_BACKDATE_DAYS", "backdate_days", 0, 60),
+        ("HUDDLE_POSTS_PER_MINUTE", "posts_per_minute", 1, 100_000),
         ("PORT", "port", 1, 65535),
     ],
 )

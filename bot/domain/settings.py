@@ -77,6 +77,7 @@ DEFAULTS: Mapping[str, str] = MappingProxyType(
         "HUDDLE_SUMMARY_AT": "fri 09:00",
         "HUDDLE_MAX_COUNT": "50",
         "HUDDLE_BACKDATE_DAYS": "7",
+        "HUDDLE_POSTS_PER_MINUTE": "300",
         "PORT": "3000",
     }
 )
@@ -253,6 +254,9 @@ class Settings:
     summary_at: Schedule
     max_count: int
     backdate_days: int
+    posts_per_minute: int
+    """The workspace's expected limit on posting, where the pacer starts
+    (``bot.runtime.post_pacer``); it learns the real one from Slack's 429s."""
     port: int
 
     @property
@@ -331,6 +335,7 @@ def load_settings(environ: Mapping[str, str]) -> Settings:
             )
     max_count = check(_int_parser(1, 1000), "HUDDLE_MAX_COUNT", 50)
     backdate_days = check(_int_parser(0, 60), "HUDDLE_BACKDATE_DAYS", 7)
+    posts_per_minute = check(_int_parser(1, 100_000), "HUDDLE_POSTS_PER_MINUTE", 300)
     port = check(_int_parser(1, 65535), "PORT", 3000)
 
     if problems:
@@ -351,6 +356,7 @@ def load_settings(environ: Mapping[str, str]) -> Settings:
         summary_at=summary_at,
         max_count=max_count,
         backdate_days=backdate_days,
+        posts_per_minute=posts_per_minute,
         port=port,
     )
 

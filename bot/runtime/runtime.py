@@ -1,12 +1,20 @@
 """What every handler and job shares: settings, the database, the clock, and the
-small per-process caches in front of the database."""
+small per-process caches in front of the database.
+
+The people cache: every check-in needs the rep's name and timezone, and reading them
+was a database trip in series with the check-in's own. So each process keeps who it
+has read, for ``PEOPLE_TTL``. A change this process makes (the roster sync, the join,
+leave and profile events, ``/huddle manager``) drops the entries it touched at once;
+a change another instance made (Slack sends each event to one instance) is seen here
+within ``PEOPLE_TTL``, when the entry is read again.
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import aiohttp
@@ -24,6 +32,9 @@ from storage.models import CheckIn, Person
 
 PersonKey = tuple[str, str]
 """(team_id, user_id)"""
+PEOPLE_TTL = timedelta(seconds=30)
+"""How long a process trusts what it read about a person: the bound within which a
+rename, join, leave or promotion handled by another instance is seen by this one."""
 
 
 @dataclass
@@ -37,6 +48,11 @@ class Runtime:
     ``bot.runtime.slack_client``)."""
     _activities: dict[str, list[Activity]] = field(default_factory=dict)
     _people: Batcher[PersonKey, Person | None] = field(init=False)
+    _known: dict[PersonKey, tuple[datetime, Person]] = field(default_factory=dict)
+    """People read, with when: the people cache (see the module's docstring)."""
+    _people_changes: int = 0
+    """Counts ``forget_people`` calls: a read that started before a change must not
+    put what it read into the cache after the change dropped it."""
     _checkins: Batcher[Pending, Stored] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -73,8 +89,26 @@ class Runtime:
         return self._activities[team_id]
 
     async def person(self, team_id: str, user_id: str) -> Person | None:
-        """The stored person; concurrent requests share one query (``bot.runtime.batching``)."""
-        return await self._people.submit((team_id, user_id))
+        """The stored person, from the people cache when read less than ``PEOPLE_TTL``
+        ago; otherwise concurrent requests share one query (``bot.runtime.batching``).
+        The answer is shared: callers read it, never change it."""
+        key, now = (team_id, user_id), self.now()
+        known = self._known.get(key)
+        if known is not None and now - known[0] < PEOPLE_TTL:
+            return known[1]
+        changes = self._people_changes
+        person = await self._people.submit(key)
+        if person is not None and changes == self._people_changes:
+            self._known[key] = (now, person)
+        return person
+
+    def forget_people(self, team_id: str, user_ids: Collection[str] | None = None) -> None:
+        """This process changed these people (None: anyone on the team) and committed:
+        the next lookup reads them again."""
+        self._people_changes += 1
+        for key in list(self._known):
+            if key[0] == team_id and (user_ids is None or key[1] in user_ids):
+                del self._known[key]
 
     async def store_checkin(
         self, candidate: CheckIn, *, allow_repeat: bool, commit: CommitPoint | None = None

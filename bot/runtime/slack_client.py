@@ -1,9 +1,12 @@
 """The Web API client every part of Huddle uses: retries where repeating is harmless,
-and one connection pool for the life of the process."""
+posts at one pace for the whole process, and one connection pool for its life."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import aiohttp
+from slack_sdk.http_retry.async_handler import AsyncRetryHandler
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncRateLimitErrorRetryHandler,
     AsyncServerErrorRetryHandler,
@@ -12,12 +15,18 @@ from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
+from bot.runtime.post_pacer import PostPacer
 from bot.runtime.runtime import Runtime
 
 SLACK_TIMEOUT_SECONDS = 10
 RATE_LIMIT_RETRIES = 5
+PACED_RETRIES = 30
+"""A paced post refused again and again is still retried: the pace, not a count, is
+what keeps it within the limit, and a post given up waits a whole tick."""
 SERVER_ERROR_RETRIES = 3
+POST = "chat.postMessage"
 
 
 NOT_REPEATABLE = ("/chat.postMessage",)
@@ -46,16 +55,80 @@ class ServerErrorRetry(AsyncServerErrorRetryHandler):
         )
 
 
+class PacedRetry(AsyncRetryHandler):
+    """A post refused with 429 tells the process's pacer, which pauses every post for
+    ``Retry-After``; the refused post is sent again at its next slot."""
+
+    def __init__(self, pacer: PostPacer) -> None:
+        super().__init__(max_retry_count=PACED_RETRIES)
+        self.pacer = pacer
+
+    async def _can_retry_async(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        return response is not None and response.status_code == 429 and request.url.endswith(POST)
+
+    async def prepare_for_next_attempt_async(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> None:
+        assert response is not None  # only 429 answers are retried here
+        state.next_attempt_requested = True
+        self.pacer.throttled(_retry_after(response))
+        await self.pacer.slot()
+        state.increment_current_attempt()
+
+
+def _retry_after(response: HttpResponse) -> float:
+    """Slack's ``Retry-After`` in seconds (1 when missing or unreadable)."""
+    for name, values in response.headers.items():
+        if name.lower() == "retry-after" and values:
+            try:
+                return max(0.0, float(values[0]))
+            except ValueError:
+                break
+    return 1.0
+
+
+class PacedWebClient(AsyncWebClient):
+    """Every ``chat.postMessage`` takes a slot from the process's pacer first."""
+
+    def __init__(self, pacer: PostPacer, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.pacer = pacer
+
+    async def api_call(self, api_method: str, **kwargs: Any) -> AsyncSlackResponse:
+        if api_method != POST:
+            return await super().api_call(api_method, **kwargs)
+        await self.pacer.slot()
+        response = await super().api_call(api_method, **kwargs)
+        self.pacer.posted()
+        return response
+
+
 def web_client(runtime: Runtime) -> AsyncWebClient:
-    """The Web API client. 429s wait out ``Retry-After`` (Slack did nothing) and 5xx
-    answers are retried with backoff where repeating is harmless; a dropped connection
-    is *not* retried here, because whether Slack acted on the call is then unknown
-    (the scheduled jobs decide that themselves)."""
-    return AsyncWebClient(
+    """The Web API client. Posts are paced and their 429s handled by the pacer; other
+    429s wait out ``Retry-After`` (Slack did nothing); 5xx answers are retried with
+    backoff where repeating is harmless; a dropped connection is *not* retried here,
+    because whether Slack acted on the call is then unknown (the scheduled jobs decide
+    that themselves)."""
+    pacer = PostPacer(runtime.settings.posts_per_minute)
+    return PacedWebClient(
+        pacer,
         token=runtime.settings.bot_token,
         base_url=runtime.settings.api_url,
         timeout=SLACK_TIMEOUT_SECONDS,
         retry_handlers=[
+            PacedRetry(pacer),
             AsyncRateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES),
             ServerErrorRetry(max_retry_count=SERVER_ERROR_RETRIES),
         ],

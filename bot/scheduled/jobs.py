@@ -45,7 +45,7 @@ async def run_due(
     due = plan(now, runtime.settings, state, force)
     if dry_run:
         return due, Report()
-    report = await Sender(runtime, client, team_id, stopping).deliver(due)
+    report = await Sender(runtime, client, stopping).deliver(team_id, due)
     return due, report
 
 

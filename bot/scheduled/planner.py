@@ -11,7 +11,8 @@ depends on the picture.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cache, partial
@@ -84,6 +85,8 @@ class Send:
     """For a continuation part: post in the thread of this message. For an upload: the
     message it belongs to, posted first."""
     upload: Upload | None = None
+    opens_at: datetime | None = None
+    """When its window opened: who has waited longest goes first (``fair_order``)."""
 
     @property
     def verify_first(self) -> bool:
@@ -122,16 +125,19 @@ class _Offer:
     key: LedgerKey
     to: str
     build: Callable[[], Message]
+    opens_at: datetime
     parent: LedgerKey | None = None
     upload: Callable[[], Upload] | None = None
 
 
-def _parts(kind: str, to: str, period: str, parts: Sequence[Message]) -> list[_Offer]:
+def _parts(
+    kind: str, to: str, period: str, parts: Sequence[Message], opens_at: datetime
+) -> list[_Offer]:
     """One ledger row per message; parts after the first go in the first one's thread."""
     first = LedgerKey(kind, to, period)
-    offers = [_Offer(first, to, _built(parts[0]))]
+    offers = [_Offer(first, to, _built(parts[0]), opens_at)]
     offers += [
-        _Offer(LedgerKey(kind, f"{to}#{i}", period), to, _built(part), parent=first)
+        _Offer(LedgerKey(kind, f"{to}#{i}", period), to, _built(part), opens_at, parent=first)
         for i, part in enumerate(parts[1:], start=2)
     ]
     return offers
@@ -169,7 +175,8 @@ def _chart(
         return Upload(chart(), chart_filename(key), in_thread=split)
 
     comment: Message = {"text": CHART_COMMENTS[kind]}
-    return _Offer(key, to, _built(comment), parent=parts[0].key, upload=upload)
+    first = parts[0]
+    return _Offer(key, to, _built(comment), first.opens_at, parent=first.key, upload=upload)
 
 
 def _skipped_because(row: LedgerRow | None, now: datetime) -> str | None:
@@ -215,9 +222,11 @@ def plan(now: datetime, settings: Settings, state: TeamState, force: Force | Non
         ]
 
     today = local_date(now, settings.timezone)
-    if force is None and _due(huddle_window(today, settings), now, HUDDLE, this_week, None):
+    board_window = huddle_window(today, settings)
+    if force is None and _due(board_window, now, HUDDLE, this_week, None):
         key = LedgerKey(HUDDLE, channel, today.isoformat())
-        offers.append(_Offer(key, channel, lambda: messages.board(today, lines(this_week))))
+        board = _Offer(key, channel, lambda: messages.board(today, lines(this_week)), now)
+        offers.append(board)
 
     weeks = (
         [force.week]
@@ -234,12 +243,15 @@ def plan(now: datetime, settings: Settings, state: TeamState, force: Force | Non
             result.skipped.append((summary_key, "posted, so that week's nudges no longer go out"))
         elif due:  # only then are the week's lines worth working out
             for rep, line in zip(state.reps, lines(week), strict=True):
+                window = windows[rep.timezone]
                 if rep.timezone in due and _needs_nudge(state, rep, line, now):
                     nudge = partial(messages.nudge, line, summary_label)
-                    offers.append(_Offer(LedgerKey(NUDGE, rep.user_id, period), rep.user_id, nudge))
+                    key = LedgerKey(NUDGE, rep.user_id, period)
+                    offers.append(_Offer(key, rep.user_id, nudge, window.start))
         window = summary_window(week, settings)
         if _due(window, now, SUMMARY, week, force):
-            summary = _parts(SUMMARY, channel, period, messages.summary(week, lines(week)))
+            text = messages.summary(week, lines(week))
+            summary = _parts(SUMMARY, channel, period, text, window.start)
             chart = partial(summary_chart_of, week, lines(week), judged)
             offers += [*summary, _chart(SUMMARY_CHART, channel, period, summary, chart)]
         if _due(window, now, DIGEST, week, force):
@@ -249,18 +261,42 @@ def plan(now: datetime, settings: Settings, state: TeamState, force: Force | Non
             # One chart for every manager, built once, so the sender draws it once.
             trend = cache(partial(trend_chart_of, week, missed, patterns, judged))
             for manager in state.managers:
-                parts = _parts(DIGEST, manager, period, digest)
+                parts = _parts(DIGEST, manager, period, digest, window.start)
                 offers += [*parts, _chart(DIGEST_CHART, manager, period, parts, trend)]
 
-    for offer in offers:
+    # Earliest window first (a stable sort keeps the reps' order within a window).
+    for offer in sorted(offers, key=lambda o: o.opens_at):
         row = state.ledger.get(offer.key)
         reason = _skipped_because(row, now)
         if reason is None:
             upload = offer.upload() if offer.upload is not None else None
-            result.sends.append(Send(offer.key, offer.to, offer.build(), row, offer.parent, upload))
+            send = Send(
+                offer.key, offer.to, offer.build(), row, offer.parent, upload, offer.opens_at
+            )
+            result.sends.append(send)
         else:
             result.skipped.append((offer.key, reason))
     return result
+
+
+def fair_order(plans: Mapping[str, Plan]) -> list[tuple[str, Send]]:
+    """The first messages of several teams' plans in one queue for one workspace's
+    posting limit: the earliest window first (a rep in London before one in Los Angeles
+    whose nudge opened eight hours later), and within a window the teams take turns,
+    so a team of 500 never holds back a team of 20. Continuation parts are left out:
+    each follows its first part, in its team's order."""
+    by_window: dict[datetime | None, dict[str, list[Send]]] = defaultdict(dict)
+    for team_id, team_plan in plans.items():
+        for send in team_plan.sends:
+            if send.parent is None:
+                by_window[send.opens_at].setdefault(team_id, []).append(send)
+    queue: list[tuple[str, Send]] = []
+    for opens_at in sorted(by_window, key=lambda at: (at is not None, at)):  # None: unknown
+        turns = by_window[opens_at]
+        longest = max(len(sends) for sends in turns.values())
+        for turn in range(longest):
+            queue += [(team, sends[turn]) for team, sends in turns.items() if turn < len(sends)]
+    return queue
 
 
 def _needs_nudge(state: TeamState, rep: Member, line: RepLine, now: datetime) -> bool:

@@ -20,8 +20,12 @@ delivered after all the text: drawn in a worker thread, shared with
 files carry no metadata, found again by their file name. A failed upload is logged
 and retried like a post; the text never waits for it.
 
-Direct messages fan out ``FAN_OUT`` at a time; the claims (and the outcomes) of the
-sends in flight together are written in one statement and one transaction.
+Direct messages fan out ``FAN_OUT`` at a time, at the pace of the process's posting
+pacer (``bot.runtime.post_pacer``); the next sends are claimed while the last ones
+go out, and the claims (and the outcomes) of sends in flight together are written in
+one statement and one transaction. Several teams' plans share one queue in
+``fair_order`` (the earliest window first, the teams taking turns), and the claims of
+a queue's chunk are one statement whatever teams it holds.
 
 When the process stops (``stopping`` is set), nothing more is claimed, the posts
 already under way finish and are recorded, and the claims whose post had not begun are
@@ -33,7 +37,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -45,18 +49,22 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.messages.weekly_charts import Chart
 from bot.runtime import Runtime
 from bot.runtime.batching import Batcher
-from bot.scheduled.planner import Plan, Send
+from bot.scheduled.planner import Plan, Send, fair_order
 from storage import ledger
 from storage.ledger import FAILED, SENT, UNKNOWN, LedgerKey, LedgerRow
 
 log = logging.getLogger(__name__)
 
 METADATA_EVENT = "huddle_scheduled"
-FAN_OUT = 8
-"""Direct messages in flight at once: fast for big teams, gentle on rate limits."""
+FAN_OUT = 16
+"""Direct messages in flight at once: enough that a slow answer never holds back the
+pace; the pacer decides how fast they leave."""
 CLAIM_AHEAD = 2 * FAN_OUT
-"""Sends claimed together, in one statement, before they go out. Small enough that a
-claim never waits long for its send (a claim older than the lease is taken over)."""
+"""Sends claimed together, in one statement, while the chunk before goes out. Small
+enough that a claim never waits long for its send (a claim older than the lease is
+taken over), and that a second instance sharing the work takes every other chunk."""
+TeamKey = tuple[str, LedgerKey]
+"""(team_id, key): a ledger row's identity across the teams of one delivery."""
 UNKNOWN_RETRIES = 3
 UNKNOWN_BACKOFF_SECONDS = 0.5
 HISTORY_MARGIN = timedelta(minutes=2)
@@ -103,59 +111,70 @@ async def _call(call: Any, **kwargs: Any) -> Any:
 
 class Sender:
     def __init__(
-        self,
-        runtime: Runtime,
-        client: AsyncWebClient,
-        team_id: str,
-        stopping: asyncio.Event | None = None,
+        self, runtime: Runtime, client: AsyncWebClient, stopping: asyncio.Event | None = None
     ) -> None:
         self.runtime = runtime
         self.client = client
-        self.team_id = team_id
         self.stopping = stopping or asyncio.Event()
-        self.report = Report()
+        self.reports: dict[str, Report] = {}
         self._claims = Batcher(self._claim_new)
         self._outcomes = Batcher(self._record_all)
         self._releases = Batcher(self._release_all)
         self._drawn: dict[int, tuple[Chart, bytes]] = {}
 
-    async def deliver(self, plan: Plan) -> Report:
-        """Firsts fan out in parallel, claimed a few fan-outs ahead of their send so
-        that new claims share a statement; continuation parts follow, in order."""
-        firsts = [s for s in plan.sends if s.parent is None]
-        parts = [s for s in plan.sends if s.parent is not None and s.upload is None]
-        uploads = [s for s in plan.sends if s.upload is not None]
-        gate = asyncio.Semaphore(FAN_OUT)
+    async def deliver(self, team_id: str, plan: Plan) -> Report:
+        """One team's plan (see ``deliver_all``)."""
+        return (await self.deliver_all({team_id: plan}))[team_id]
 
-        async def gated(send: Send, row: LedgerRow | None) -> None:
-            async with gate:
+    async def deliver_all(self, plans: Mapping[str, Plan]) -> dict[str, Report]:
+        """Firsts fan out in ``fair_order``: ``FAN_OUT`` workers take claimed sends as
+        they come (none waits for a slower one), while the next chunk is claimed ahead
+        of them; continuation parts follow in their team's order, then every chart."""
+        self.reports = {team_id: Report() for team_id in plans}
+        queue = fair_order(plans)
+        claimed: asyncio.Queue[tuple[str, Send, LedgerRow | None] | None] = asyncio.Queue(
+            maxsize=CLAIM_AHEAD
+        )
+
+        async def claim_ahead() -> None:
+            for start in range(0, len(queue), CLAIM_AHEAD):
+                if self.stopping.is_set():
+                    break
+                chunk = queue[start : start + CLAIM_AHEAD]
+                rows = await asyncio.gather(*(self._claim(team, send) for team, send in chunk))
+                for (team_id, send), row in zip(chunk, rows, strict=True):
+                    await claimed.put((team_id, send, row))
+            for _ in range(FAN_OUT):
+                await claimed.put(None)
+
+        async def work() -> None:
+            while (item := await claimed.get()) is not None:
+                team_id, send, row = item
                 if row is not None and self.stopping.is_set():
-                    await self._release(send, row)
-                    return
-                await self._send(send, row, thread_ts=None)
+                    await self._release(team_id, send, row)
+                else:
+                    await self._send(team_id, send, row, thread_ts=None)
 
-        for start in range(0, len(firsts), CLAIM_AHEAD):
+        await asyncio.gather(claim_ahead(), *(work() for _ in range(FAN_OUT)))
+        sends = [(team_id, send) for team_id, plan in plans.items() for send in plan.sends]
+        parts = [(team, s) for team, s in sends if s.parent is not None and s.upload is None]
+        uploads = [(team, s) for team, s in sends if s.upload is not None]
+        for team_id, send in [*parts, *uploads]:  # the text first: a chart only adds to it
             if self.stopping.is_set():
-                return self.report
-            chunk = firsts[start : start + CLAIM_AHEAD]
-            rows = await asyncio.gather(*(self._claim(s) for s in chunk))
-            await asyncio.gather(*(gated(s, row) for s, row in zip(chunk, rows, strict=True)))
-        for send in [*parts, *uploads]:  # the text first: a chart only adds to it
-            if self.stopping.is_set():
-                return self.report
-            await self._deliver(send)
-        return self.report
+                return self.reports
+            await self._deliver(team_id, send)
+        return self.reports
 
-    async def _claim(self, send: Send) -> LedgerRow | None:
+    async def _claim(self, team_id: str, send: Send) -> LedgerRow | None:
         if send.previous is not None:
             async with self.runtime.sessions.begin() as session:
                 return await ledger.reclaim(session, send.previous, self.runtime.now())
-        return await self._claims.submit(send.key)
+        return await self._claims.submit((team_id, send.key))
 
-    async def _claim_new(self, keys: Sequence[LedgerKey]) -> list[LedgerRow | None]:
+    async def _claim_new(self, keys: Sequence[TeamKey]) -> list[LedgerRow | None]:
         """The new claims of the sends in flight together, in one statement."""
         async with self.runtime.sessions.begin() as session:
-            claimed = await ledger.claim_new(session, self.team_id, keys, self.runtime.now())
+            claimed = await ledger.claim_new(session, keys, self.runtime.now())
         return [claimed.get(key) for key in keys]
 
     async def _record(self, row: LedgerRow, state: str, **details: str | None) -> None:
@@ -167,9 +186,9 @@ class Sender:
             await ledger.record(session, outcomes, self.runtime.now())
         return [None] * len(outcomes)
 
-    async def _release(self, send: Send, row: LedgerRow) -> None:
+    async def _release(self, team_id: str, send: Send, row: LedgerRow) -> None:
         await self._releases.submit(ledger.Release(row, send.previous))
-        self.report.released.append(send.key)
+        self.reports[team_id].released.append(send.key)
 
     async def _release_all(self, releases: Sequence[ledger.Release]) -> list[None]:
         """The claims given back together, in one transaction."""
@@ -177,22 +196,25 @@ class Sender:
             await ledger.release(session, releases)
         return [None] * len(releases)
 
-    async def _deliver(self, send: Send) -> None:
+    async def _deliver(self, team_id: str, send: Send) -> None:
         thread_ts = None
         if send.parent is not None:
-            parent = await self._posted(send.parent)
+            parent = await self._posted(team_id, send.parent)
             if parent is None or parent.channel is None:
-                self.report.waiting.append(send.key)
+                self.reports[team_id].waiting.append(send.key)
                 return
             if send.upload is not None:
-                await self._share(send, await self._claim(send), parent.channel, parent.ts)
+                row = await self._claim(team_id, send)
+                await self._share(team_id, send, row, parent.channel, parent.ts)
                 return
             thread_ts = parent.ts
-        await self._send(send, await self._claim(send), thread_ts)
+        await self._send(team_id, send, await self._claim(team_id, send), thread_ts)
 
-    async def _send(self, send: Send, row: LedgerRow | None, thread_ts: str | None) -> None:
+    async def _send(
+        self, team_id: str, send: Send, row: LedgerRow | None, thread_ts: str | None
+    ) -> None:
         if row is None:
-            self.report.lost_race.append(send.key)
+            self.reports[team_id].lost_race.append(send.key)
             return
         since = _since(send, row)
 
@@ -213,16 +235,21 @@ class Sender:
             )
             return str(posted["channel"]), str(posted["ts"])
 
-        await self._settle(send, row, find, post)
+        await self._settle(self.reports[team_id], send, row, find, post)
 
     async def _share(
-        self, send: Send, row: LedgerRow | None, channel: str, message_ts: str | None
+        self,
+        team_id: str,
+        send: Send,
+        row: LedgerRow | None,
+        channel: str,
+        message_ts: str | None,
     ) -> None:
         """Upload a chart beside its message (or in its thread). Files carry no
         metadata, so a share of unknown outcome is found by its file name."""
         upload = send.upload
         if row is None or upload is None:
-            self.report.lost_race.append(send.key)
+            self.reports[team_id].lost_race.append(send.key)
             return
         thread_ts = message_ts if upload.in_thread else None
         since = _since(send, row)
@@ -245,7 +272,7 @@ class Sender:
             )
             return channel, None
 
-        await self._settle(send, row, find, share)
+        await self._settle(self.reports[team_id], send, row, find, share)
 
     async def _png(self, chart: Chart) -> bytes:
         """The chart's PNG, drawn in a worker thread (up to a second of CPU for a big
@@ -262,6 +289,7 @@ class Sender:
 
     async def _settle(
         self,
+        report: Report,
         send: Send,
         row: LedgerRow,
         find: Callable[[], Awaitable[tuple[str, str] | None]],
@@ -276,14 +304,14 @@ class Sender:
                 found = await find() if look_first else None
                 if found is not None:
                     await self._record(row, SENT, channel=found[0], ts=found[1])
-                    self.report.found_already_posted.append(send.key)
+                    report.found_already_posted.append(send.key)
                     return
                 channel, ts = await go()
             except (SlackApiError, SlackRequestError, ChartError) as error:
                 reason = _refusal(error)
                 log.warning("%s not sent: %s", send.key, reason)
                 await self._record(row, FAILED, error=reason)
-                self.report.failed.append((send.key, reason))
+                report.failed.append((send.key, reason))
                 return
             except OutcomeUnknown as error:
                 log.warning("%s outcome unknown (%s), attempt %d", send.key, error, attempt + 1)
@@ -293,10 +321,10 @@ class Sender:
                 await asyncio.sleep(UNKNOWN_BACKOFF_SECONDS * 2**attempt)
                 continue
             await self._record(row, SENT, channel=channel, ts=ts)
-            self.report.sent.append(send.key)
+            report.sent.append(send.key)
             return
         await self._record(row, UNKNOWN, error="no answer from Slack")
-        self.report.unknown.append(send.key)
+        report.unknown.append(send.key)
 
     async def _channel(self, to: str) -> str:
         """A channel ID as is; for a user, the ID of our DM with them."""
@@ -305,9 +333,9 @@ class Sender:
         opened = await _call(self.client.conversations_open, users=to)
         return str(opened["channel"]["id"])
 
-    async def _posted(self, key: LedgerKey) -> LedgerRow | None:
+    async def _posted(self, team_id: str, key: LedgerKey) -> LedgerRow | None:
         async with self.runtime.sessions() as session:
-            return await ledger.sent(session, self.team_id, key)
+            return await ledger.sent(session, team_id, key)
 
     async def _find(
         self,

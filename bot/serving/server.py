@@ -12,6 +12,7 @@ socket, the HTTP connections and the database close.
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -105,7 +106,18 @@ async def prepare(settings: Settings, clock: Clock) -> Huddle:
         log.warning(
             "roster not loaded (%s); it will be on the next refresh", error.response.get("error")
         )
+    settle_memory()
     return Huddle(runtime, live, app, team_id)
+
+
+def settle_memory() -> None:
+    """Start-up is done: what it built (modules, Bolt, SQLAlchemy's metadata and
+    compiled statements, the roster) lives as long as the process. Frozen, the
+    garbage collector no longer walks it on every full collection, which otherwise
+    stopped the event loop for tens to hundreds of milliseconds at a time under load,
+    every request waiting (measured with ``gc.callbacks``; docs/PERFORMANCE.md)."""
+    gc.collect()
+    gc.freeze()
 
 
 def web_application(huddle: Huddle) -> web.Application:

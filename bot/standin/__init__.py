@@ -4,10 +4,12 @@
 - :class:`SignedSlackClient`: Slack calling the app (signed commands, clicks, events).
 - :class:`SocketModeStandIn`: Slack's Socket Mode (``apps.connections.open``, envelopes, acks).
 - :class:`SocketModeUsers`: the same users as :class:`SignedSlackClient`, over Socket Mode.
+- :class:`RateLimit`: a workspace's posting limit, given to the Web API stand-in.
 """
 
 from bot.standin.blockkit import block_errors, view_errors, visible_text
 from bot.standin.envelopes import Ack, Connection, Envelope
+from bot.standin.rate_limit import RateLimit
 from bot.standin.records import (
     RESPONSE_URL_METHOD,
     UPLOAD_METHOD,
@@ -47,6 +49,7 @@ __all__ = [
     "Fault",
     "FaultMode",
     "Message",
+    "RateLimit",
     "RecordedCall",
     "Rejection",
     "ResponseUrlPost",

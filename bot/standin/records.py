@@ -34,7 +34,9 @@ __all__ = [
 ]
 
 FaultMode = Literal["status", "status_after", "error", "drop", "drop_after", "delay"]
-Outcome = Literal["ok", "error", "rejected", "fault", "fault_after", "dropped", "dropped_after"]
+Outcome = Literal[
+    "ok", "error", "rejected", "fault", "fault_after", "dropped", "dropped_after", "ratelimited"
+]
 
 #: Pseudo-method names under which the non-Web-API endpoints are recorded.
 RESPONSE_URL_METHOD = "response_url"

@@ -33,6 +33,7 @@ from bot.standin.arguments import ApiError, Args, Rejected, opt_str, truthy
 from bot.standin.methods_chat import ChatMethods
 from bot.standin.methods_conversations import ConversationsMethods, UsersMethods
 from bot.standin.methods_views_files import FilesMethods, ViewsMethods
+from bot.standin.rate_limit import RateLimit
 from bot.standin.records import (
     DEFAULT_TS_BASE,
     RESPONSE_URL_METHOD,
@@ -85,8 +86,13 @@ class SlackWebAPIStandIn(
         clock: Callable[[], float] = time.time,
         ts_clock: Callable[[], float] | None = None,
         ts_base: int = DEFAULT_TS_BASE,
+        post_limit: RateLimit | None = None,
     ) -> None:
         """``page_size_cap`` forces short pages (Slack may return fewer than ``limit``).
+
+        ``post_limit`` is the workspace's limit on ``chat.postMessage``, shared by every
+        client (Slack's own is a few hundred a minute); calls over it are answered 429
+        with ``Retry-After`` and recorded as ``ratelimited``. None: no limit.
 
         Message ``ts`` values are deterministic (``ts_base`` plus 100 µs per message)
         unless ``ts_clock`` is given, in which case they follow that clock (kept
@@ -107,6 +113,7 @@ class SlackWebAPIStandIn(
         self.token_prefixes = tuple(token_prefixes)
         self.valid_tokens = frozenset(valid_tokens) if valid_tokens is not None else None
         self._clock = clock
+        self.post_limit = post_limit
         self.calls: list[RecordedCall] = []
         self.rejections: list[Rejection] = []
         self.responses: list[ResponseUrlPost] = []
@@ -386,6 +393,12 @@ class SlackWebAPIStandIn(
             await self._record(RecordedCall(method, args, at, "error", body))
             return web.json_response(body)
 
+        retry_after = self._over_limit(method, at)
+        if retry_after is not None:
+            body = {"ok": False, "error": "ratelimited"}
+            await self._record(RecordedCall(method, args, at, "ratelimited", body))
+            return web.json_response(body, status=429, headers={"Retry-After": str(retry_after)})
+
         fault = self._take_fault(method)
         if fault is not None:
             early = await self._apply_fault_before(request, method, args, at, fault)
@@ -425,6 +438,12 @@ class SlackWebAPIStandIn(
         body, headers = self._status_answer(fault)
         await self._record(RecordedCall(method, args, at, "fault", body, fault))
         return web.json_response(body, status=fault.status, headers=headers)
+
+    def _over_limit(self, method: str, at: float) -> int | None:
+        """``Retry-After`` seconds when the workspace's posting limit refuses the call."""
+        if method != "chat.postMessage" or self.post_limit is None:
+            return None
+        return self.post_limit.take(at)
 
     @staticmethod
     def _status_answer(fault: Fault) -> tuple[Args, dict[str, str]]:

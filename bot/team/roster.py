@@ -84,6 +84,7 @@ async def known_person(
         )
     async with runtime.sessions.begin() as session:
         await queries.save_person(session, person)
+    runtime.forget_people(team_id, [user_id])
     return person
 
 
@@ -109,6 +110,7 @@ async def sync_roster(runtime: Runtime, client: AsyncWebClient, team_id: str) ->
     ]
     async with runtime.sessions.begin() as session:
         await queries.save_people(session, people)
+    runtime.forget_people(team_id)
     managers = runtime.settings.managers
     return sum(1 for p in people if p.in_channel and is_rep(p, managers))
 
@@ -132,3 +134,4 @@ def is_rep(person: Person, managers: frozenset[str]) -> bool:
 async def set_membership(runtime: Runtime, team_id: str, user_id: str, joined: bool) -> None:
     async with runtime.sessions.begin() as session:
         await queries.set_flags(session, team_id, user_id, runtime.now(), in_channel=joined)
+    runtime.forget_people(team_id, [user_id])

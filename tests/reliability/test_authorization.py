@@ -29,6 +29,7 @@ from tests.conftest import (
     Running,
     environment,
     pace_quickly,
+    settle,
 )
 from tests.reliability.helpers import live_total
 from tests.test_admin_e2e import huddle
@@ -69,6 +70,7 @@ async def test_rep_is_refused_every_manager_action(running: Running, text: str, 
 async def test_nobody_undoes_or_logs_for_someone_else(running: Running) -> None:
     bobs = await running.users.reply(await running.users.command("UBOB", "/logmeeting", "2 Acme"))
     repeat = await running.users.reply(await running.users.command("UBOB", "/logmeeting", "2 Acme"))
+    await settle()  # Bob's line is posted and where it went stored: not the pressers' doing
     before = await snapshot(running)
     for presser in ("UALICE", MANAGER):  # a manager may not undo for a rep either
         undo = await running.users.block_action(presser, "undo_checkin", message=bobs)
