@@ -19,6 +19,7 @@ async def set_goal(
     session: AsyncSession,
     *,
     team_id: str,
+    team_ref: int,
     activity: str,
     user_id: str,
     week: date,
@@ -33,19 +34,27 @@ async def set_goal(
     values = {"target": target, "updated_by": updated_by, "updated_at": now}
     await session.execute(
         insert(Goal)
-        .values(team_id=team_id, activity=activity, user_id=user_id, valid_from=week, **values)
+        .values(
+            team_id=team_id,
+            team_ref=team_ref,
+            activity=activity,
+            user_id=user_id,
+            valid_from=week,
+            **values,
+        )
         .on_conflict_do_update(
-            index_elements=["team_id", "activity", "user_id", "valid_from"], set_=values
+            index_elements=["team_id", "team_ref", "activity", "user_id", "valid_from"],
+            set_=values,
         )
     )
 
 
-async def goals_for_week(session: AsyncSession, team_id: str, week: date) -> list[GoalRow]:
+async def goals_for_week(session: AsyncSession, team_ref: int, week: date) -> list[GoalRow]:
     """The goals in force in the week starting ``week``: per activity and owner (the
     team or one rep) the latest row from that week or before, when it is on."""
     rows = await session.execute(
         select(Goal.activity, Goal.user_id, Goal.valid_from, Goal.target).where(
-            Goal.team_id == team_id, Goal.valid_from <= week
+            Goal.team_ref == team_ref, Goal.valid_from <= week
         )
     )
     latest: dict[tuple[str, str], GoalRow] = {}

@@ -1,4 +1,5 @@
-"""The tables. Every row belongs to one Slack workspace (``team_id``).
+"""The tables. Every row belongs to one Slack workspace (``team_id``); rows that
+belong to one team of that workspace (a huddle channel) also carry ``team_ref``.
 
 Times are stored in UTC; days (``CheckIn.day``, away periods) are calendar dates
 in the rep's or team's timezone, because a week is a calendar idea, not an instant.
@@ -9,6 +10,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     CheckConstraint,
     Date,
@@ -62,7 +64,8 @@ DISPLAY_NAME_LENGTH = 255
 
 
 class Person(Base):
-    """A Slack user Huddle has seen. ``in_channel`` makes them part of the roster."""
+    """A Slack user Huddle has seen in the workspace. Their place on each team is a
+    :class:`Membership`."""
 
     __tablename__ = "person"
 
@@ -70,12 +73,8 @@ class Person(Base):
     user_id: Mapped[str] = mapped_column(String(32), primary_key=True)
     display_name: Mapped[str] = mapped_column(String(DISPLAY_NAME_LENGTH), default="")
     timezone: Mapped[str | None] = mapped_column(String(64))
-    is_manager: Mapped[bool] = mapped_column(Boolean, default=False)
     is_bot: Mapped[bool] = mapped_column(Boolean, default=False)
     is_deleted: Mapped[bool] = mapped_column(Boolean, default=False)
-    in_channel: Mapped[bool] = mapped_column(Boolean, default=False)
-    first_seen: Mapped[datetime] = mapped_column(UTCDateTime())
-    """When Huddle first knew of them: weeks before it are not judged hit or miss."""
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     @validates("display_name")
@@ -85,8 +84,78 @@ class Person(Base):
         return name[:DISPLAY_NAME_LENGTH]
 
 
+class Team(Base):
+    """A huddle channel with its own managers, roster, activities, goals and schedule.
+
+    ``settings`` holds the canonical text of each setting a manager may change in Slack
+    (``bot.domain.team_settings``), copied from the ``HUDDLE_*`` variables when the team
+    was made; ``changed`` records who changed which one in Slack, and when. A team made
+    by the upgrade from one-team Huddle has no channel until start-up gives it
+    ``HUDDLE_CHANNEL``.
+    """
+
+    __tablename__ = "team"
+    __table_args__ = (UniqueConstraint("team_id", "channel_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    channel_id: Mapped[str | None] = mapped_column(String(32))
+    settings: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    changed: Mapped[dict[str, list[str]]] = mapped_column(JSON, default=dict)
+    """Setting word -> [user ID, ISO instant] of its last change in Slack."""
+    created_by: Mapped[str] = mapped_column(String(32), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Membership(Base):
+    """A person's place on one team: in its channel or not, manager or not, and the
+    roster choice a manager made (``on_roster``: None follows the channel)."""
+
+    __tablename__ = "membership"
+    __table_args__ = (Index("ix_membership_team_id_user_id", "team_id", "user_id"),)
+
+    team_ref: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    in_channel: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_manager: Mapped[bool] = mapped_column(Boolean, default=False)
+    on_roster: Mapped[bool | None] = mapped_column(Boolean)
+    joined_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    """When they were first seen in the team's channel: weeks before it are not judged
+    (a rep who leaves and comes back is judged from the first join)."""
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class TeamActivity(Base):
+    """An activity a team counts, with the team's own labels. Retired, not deleted:
+    ``active`` False keeps its history and lets ``/huddle activity add`` bring it back."""
+
+    __tablename__ = "team_activity"
+
+    team_ref: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(32), primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    singular: Mapped[str] = mapped_column(String(64))
+    plural: Mapped[str] = mapped_column(String(64))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Announcement(Base):
+    """Where a check-in's line went in one team channel (one line per team)."""
+
+    __tablename__ = "announcement"
+    __table_args__ = (Index("ix_announcement_channel_ts", "channel", "ts"),)
+
+    checkin_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(32), primary_key=True)
+    ts: Mapped[str] = mapped_column(String(32))
+
+
 class ActivityType(Base):
-    """An activity a team tracks; the four built-ins are seeded for every team."""
+    """Every activity key known in a workspace, so a check-in of it can be kept
+    whichever team counts it; each team's labels and choice are :class:`TeamActivity`."""
 
     __tablename__ = "activity_type"
 
@@ -113,6 +182,7 @@ class Goal(Base):
     )
 
     team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    team_ref: Mapped[int] = mapped_column(Integer, primary_key=True)
     activity: Mapped[str] = mapped_column(String(32), primary_key=True)
     user_id: Mapped[str] = mapped_column(String(32), primary_key=True)
     valid_from: Mapped[date] = mapped_column(Date, primary_key=True)
@@ -122,7 +192,9 @@ class Goal(Base):
 
 
 class CheckIn(Base):
-    """One logged activity. Undo marks it (``undone_at``) instead of deleting it."""
+    """One logged activity. It belongs to the person, and counts on every team they are
+    a rep of that counts the activity. Undo marks it (``undone_at``) instead of
+    deleting it."""
 
     __tablename__ = "checkin"
     __table_args__ = (
@@ -144,12 +216,11 @@ class CheckIn(Base):
     source: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     undone_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    announcement_channel: Mapped[str | None] = mapped_column(String(32))
-    announcement_ts: Mapped[str | None] = mapped_column(String(32))
 
 
 class AwayPeriod(Base):
-    """Days (inclusive) a rep is out: no nudges, and goals prorated by workdays present."""
+    """Days (inclusive) a person is out, on every team: no nudges, and goals prorated by
+    workdays present."""
 
     __tablename__ = "away_period"
     __table_args__ = (

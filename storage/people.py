@@ -1,4 +1,4 @@
-"""Who Huddle knows by name, and who was made a manager by command.
+"""Who Huddle knows by name.
 
 Like every storage module, functions take an open session and leave committing to
 the caller."""
@@ -11,16 +11,6 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Person
-
-
-async def stored_managers(session: AsyncSession, team_id: str) -> list[str]:
-    """Users made managers by command (``HUDDLE_MANAGERS`` is not stored)."""
-    rows = await session.scalars(
-        select(Person.user_id)
-        .where(Person.team_id == team_id, Person.is_manager.is_(True))
-        .order_by(Person.user_id)
-    )
-    return list(rows)
 
 
 async def display_names(

@@ -56,59 +56,6 @@ def dialect_insert(session: AsyncSession) -> Callable[..., Any]:
     return pg_insert if is_postgres(session) else sqlite_insert
 
 
-async def seed_team(
-    session: AsyncSession,
-    team_id: str,
-    activities: Iterable[Activity],
-    goals: Mapping[str, int],
-    now: datetime,
-) -> None:
-    """Give a workspace the built-in activities and, the first time only, the
-    configured team goals. Safe to run from several instances at once."""
-    insert = dialect_insert(session)
-    await session.execute(
-        insert(ActivityType)
-        .values(
-            [
-                dict(team_id=team_id, key=a.key, singular=a.singular, plural=a.plural)
-                for a in activities
-            ]
-        )
-        .on_conflict_do_nothing()
-    )
-    has_goals = await session.scalar(select(Goal.team_id).where(Goal.team_id == team_id).limit(1))
-    if goals and has_goals is None:
-        await session.execute(
-            insert(Goal)
-            .values(
-                [
-                    dict(
-                        team_id=team_id,
-                        activity=key,
-                        user_id=TEAM_DEFAULT,
-                        valid_from=SEED_WEEK,
-                        target=target,
-                        updated_by="config",
-                        updated_at=now,
-                    )
-                    for key, target in goals.items()
-                ]
-            )
-            .on_conflict_do_nothing()
-        )
-
-
-async def team_activities(session: AsyncSession, team_id: str) -> list[Activity]:
-    rows = await session.scalars(
-        select(ActivityType).where(ActivityType.team_id == team_id).order_by(ActivityType.key)
-    )
-    order = {"meeting": 0, "call": 1, "followup": 2, "referral": 3}
-    return sorted(
-        (Activity(r.key, r.singular, r.plural) for r in rows),
-        key=lambda a: (order.get(a.key, len(order)), a.key),
-    )
-
-
 async def get_person(session: AsyncSession, team_id: str, user_id: str) -> Person | None:
     return await session.get(Person, (team_id, user_id))
 
@@ -124,7 +71,7 @@ async def people(session: AsyncSession, team_id: str, user_ids: Collection[str])
 
 
 async def save_people(session: AsyncSession, people: Collection[Person]) -> None:
-    """Insert or refresh what Slack told us about users, keeping the manager flag."""
+    """Insert or refresh what Slack told us about users."""
     insert = dialect_insert(session)
     rows = [{column: getattr(person, column) for column in _PERSON_COLUMNS} for person in people]
     for start in range(0, len(rows), UPSERT_BATCH):
@@ -132,7 +79,7 @@ async def save_people(session: AsyncSession, people: Collection[Person]) -> None
         refreshed = {
             column: statement.excluded[column]
             for column in _PERSON_COLUMNS
-            if column not in ("team_id", "user_id", "is_manager", "first_seen")
+            if column not in ("team_id", "user_id")
         }
         await session.execute(
             statement.on_conflict_do_update(index_elements=["team_id", "user_id"], set_=refreshed)
@@ -144,43 +91,14 @@ _PERSON_COLUMNS = (
     "user_id",
     "display_name",
     "timezone",
-    "is_manager",
     "is_bot",
     "is_deleted",
-    "in_channel",
-    "first_seen",
     "updated_at",
 )
 
 
 async def save_person(session: AsyncSession, person: Person) -> None:
     await save_people(session, [person])
-
-
-async def set_flags(
-    session: AsyncSession, team_id: str, user_id: str, now: datetime, **flags: bool
-) -> None:
-    """Set ``in_channel``/``is_manager`` on a person; a stranger gets a stub that the
-    next roster sync fills in."""
-    stub = {
-        "team_id": team_id,
-        "user_id": user_id,
-        "display_name": user_id,
-        "timezone": None,
-        "is_manager": False,
-        "is_bot": False,
-        "is_deleted": False,
-        "in_channel": False,
-        "first_seen": now,
-        "updated_at": now,
-    }
-    await session.execute(
-        dialect_insert(session)(Person)
-        .values({**stub, **flags})
-        .on_conflict_do_update(
-            index_elements=["team_id", "user_id"], set_={**flags, "updated_at": now}
-        )
-    )
 
 
 async def lock_reps(session: AsyncSession, team_id: str, user_ids: Collection[str]) -> None:
@@ -273,12 +191,14 @@ async def announced_with(session: AsyncSession, channel: str, ts: str) -> list[i
 
 @dataclass
 class WeeksData:
-    """Everything needed to judge some reps' weeks, loaded in three queries."""
+    """Everything needed to judge some reps' weeks on every team of a workspace,
+    loaded in three queries: check-ins belong to the person and count on each of
+    their teams, goals belong to a team (``goals`` by team ref)."""
 
     totals: dict[tuple[str, date], dict[str, int]] = field(
         default_factory=lambda: defaultdict(dict)
     )
-    goal_rows: list[GoalRow] = field(default_factory=list)
+    goals: dict[int, list[GoalRow]] = field(default_factory=lambda: defaultdict(list))
     away: dict[str, list[tuple[date, date]]] = field(default_factory=lambda: defaultdict(list))
 
 
@@ -326,24 +246,15 @@ async def load_weeks(
     for user_id, activity, *monday, total in await session.execute(totals):
         data.totals[(user_id, monday[0] if monday else first_week)][activity] = int(total)
     goals = await session.execute(
-        select(Goal.activity, Goal.user_id, Goal.valid_from, Goal.target).where(
+        select(Goal.team_ref, Goal.activity, Goal.user_id, Goal.valid_from, Goal.target).where(
             Goal.team_id == team_id, Goal.valid_from <= last_week
         )
     )
-    data.goal_rows = [GoalRow(*row) for row in goals]
+    for team_ref, *row in goals:
+        data.goals[team_ref].append(GoalRow(*row))
     for user_id, first, last in await session.execute(away):
         data.away[user_id].append((first, last))
     return data
-
-
-async def team_people(session: AsyncSession, team_id: str) -> list[Person]:
-    """Everyone who may be a rep or a manager: channel members and flagged managers."""
-    rows = await session.scalars(
-        select(Person)
-        .where(Person.team_id == team_id, (Person.in_channel) | (Person.is_manager))
-        .order_by(Person.display_name, Person.user_id)
-    )
-    return list(rows)
 
 
 async def latest_checkin(

@@ -1,6 +1,10 @@
 """What every handler and job shares: settings, the database, the clock, and the
 small per-process caches in front of the database.
 
+The teams cache: every check-in needs its workspace's teams (activities, settings,
+managers), so each process keeps them for ``PEOPLE_TTL`` too; a change made here
+(``/huddle setup``, ``settings``, ``activity``, ``manager``) drops them at once.
+
 The people cache: every check-in needs the rep's name and timezone, and reading them
 was a database trip in series with the check-in's own. So each process keeps who it
 has read, for ``PEOPLE_TTL``. A change this process makes (the roster sync, the join,
@@ -13,28 +17,49 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import aiohttp
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.domain.activities import BUILT_IN, Activity
 from bot.domain.settings import Settings
+from bot.domain.team import Seat, Team, Teams
+from bot.domain.team_settings import TeamSettings, team_defaults
 from bot.domain.weeks import Clock, local_date
 from bot.runtime.batching import Batcher
-from storage import checkins, queries
+from storage import checkins, memberships, queries, teams
 from storage.checkins import Pending, Stored
 from storage.deadline import CommitPoint
 from storage.engine import create_engine, session_factory
-from storage.models import CheckIn, Person
+from storage.models import CheckIn, Membership, Person
 
 PersonKey = tuple[str, str]
 """(team_id, user_id)"""
 PEOPLE_TTL = timedelta(seconds=30)
 """How long a process trusts what it read about a person: the bound within which a
-rename, join, leave or promotion handled by another instance is seen by this one."""
+rename, join, leave or promotion handled by another instance is seen by this one
+(a team's settings and activities likewise)."""
+
+
+@dataclass(frozen=True)
+class Known:
+    """A person and their seats on the workspace's teams."""
+
+    person: Person
+    seats: tuple[Seat, ...]
+
+
+def seat_of(membership: Membership) -> Seat:
+    return Seat(
+        membership.team_ref,
+        membership.user_id,
+        membership.in_channel,
+        membership.is_manager,
+        membership.on_roster,
+        membership.joined_at,
+    )
 
 
 @dataclass
@@ -46,9 +71,11 @@ class Runtime:
     slack_http: aiohttp.ClientSession | None = None
     """The Web API client's connection pool, closed with the runtime (see
     ``bot.runtime.slack_client``)."""
-    _activities: dict[str, list[Activity]] = field(default_factory=dict)
-    _people: Batcher[PersonKey, Person | None] = field(init=False)
-    _known: dict[PersonKey, tuple[datetime, Person]] = field(default_factory=dict)
+    _teams: Batcher[str, Teams] = field(init=False)
+    _known_teams: dict[str, tuple[datetime, Teams]] = field(default_factory=dict)
+    _teams_changes: int = 0
+    _people: Batcher[PersonKey, Known | None] = field(init=False)
+    _known: dict[PersonKey, tuple[datetime, Known]] = field(default_factory=dict)
     """People read, with when: the people cache (see the module's docstring)."""
     _people_changes: int = 0
     """Counts ``forget_people`` calls: a read that started before a change must not
@@ -57,6 +84,7 @@ class Runtime:
 
     def __post_init__(self) -> None:
         self._people = Batcher(self._load_people)
+        self._teams = Batcher(self._load_teams)
         self._checkins = Batcher(self._store_checkins)
 
     @classmethod
@@ -67,28 +95,58 @@ class Runtime:
     def now(self) -> datetime:
         return self.clock()
 
-    def zone(self, name: str | None) -> ZoneInfo:
-        """A rep's timezone as Slack reported it; the team's when unknown or bogus."""
+    @property
+    def team_defaults(self) -> TeamSettings:
+        """A new team's settings: the ``HUDDLE_*`` variables."""
+        return team_defaults(self.settings)
+
+    def zone(self, name: str | None, fallback: ZoneInfo | None = None) -> ZoneInfo:
+        """A person's timezone as Slack reported it; ``fallback`` (their team's) when
+        unknown or bogus, else the default for new teams."""
         if name:
             try:
                 return ZoneInfo(name)
             except (ZoneInfoNotFoundError, ValueError):
                 pass
-        return self.settings.timezone
+        return fallback or self.settings.timezone
 
-    def today(self, timezone: str | None = None) -> date:
-        return local_date(self.now(), self.zone(timezone))
+    def today(self, timezone: str | None = None, fallback: ZoneInfo | None = None) -> date:
+        return local_date(self.now(), self.zone(timezone, fallback))
 
-    async def activities(self, team_id: str) -> list[Activity]:
-        """The team's activities, seeding the built-ins and configured goals the first
-        time this process sees the workspace."""
-        if team_id not in self._activities:
-            async with self.sessions.begin() as session:
-                await queries.seed_team(session, team_id, BUILT_IN, self.settings.goals, self.now())
-                self._activities[team_id] = await queries.team_activities(session, team_id)
-        return self._activities[team_id]
+    async def teams(self, team_id: str) -> Teams:
+        """The workspace's teams, from the teams cache when read less than
+        ``PEOPLE_TTL`` ago; concurrent requests share one load."""
+        now = self.now()
+        known = self._known_teams.get(team_id)
+        if known is not None and now - known[0] < PEOPLE_TTL:
+            return known[1]
+        changes = self._teams_changes
+        loaded = await self._teams.submit(team_id)
+        if changes == self._teams_changes:
+            self._known_teams[team_id] = (now, loaded)
+        return loaded
+
+    def forget_teams(self, team_id: str) -> None:
+        """This process changed the workspace's teams and committed."""
+        self._teams_changes += 1
+        self._known_teams.pop(team_id, None)
+
+    async def _load_teams(self, team_ids: Sequence[str]) -> list[Teams]:
+        async with self.sessions() as session:
+            loaded = {w: await teams.load(session, w, self.team_defaults) for w in set(team_ids)}
+        return [Teams(tuple(self._configured(t) for t in loaded[w])) for w in team_ids]
+
+    def _configured(self, team: Team) -> Team:
+        """``HUDDLE_MANAGERS`` are managers of the first team (``HUDDLE_CHANNEL``)."""
+        if team.channel != self.settings.channel or not self.settings.managers:
+            return team
+        return replace(team, managers=team.managers | self.settings.managers)
 
     async def person(self, team_id: str, user_id: str) -> Person | None:
+        known = await self.known(team_id, user_id)
+        return known.person if known is not None else None
+
+    async def known(self, team_id: str, user_id: str) -> Known | None:
         """The stored person, from the people cache when read less than ``PEOPLE_TTL``
         ago; otherwise concurrent requests share one query (``bot.runtime.batching``).
         The answer is shared: callers read it, never change it."""
@@ -116,15 +174,18 @@ class Runtime:
         """Commit a check-in; concurrent ones share one transaction (group commit)."""
         return await self._checkins.submit(Pending(candidate, allow_repeat, commit))
 
-    async def _load_people(self, keys: Sequence[PersonKey]) -> list[Person | None]:
+    async def _load_people(self, keys: Sequence[PersonKey]) -> list[Known | None]:
         by_team: dict[str, set[str]] = defaultdict(set)
         for team_id, user_id in keys:
             by_team[team_id].add(user_id)
-        found: dict[PersonKey, Person] = {}
+        found: dict[PersonKey, Known] = {}
         async with self.sessions() as session:
             for team_id, user_ids in by_team.items():
+                seats: dict[str, list[Seat]] = defaultdict(list)
+                for membership in await memberships.of_people(session, team_id, user_ids):
+                    seats[membership.user_id].append(seat_of(membership))
                 for person in await queries.people(session, team_id, user_ids):
-                    found[(team_id, person.user_id)] = person
+                    found[(team_id, person.user_id)] = Known(person, tuple(seats[person.user_id]))
         return [found.get(key) for key in keys]
 
     async def _store_checkins(self, group: Sequence[Pending]) -> list[Stored]:

@@ -1,5 +1,5 @@
-"""A team's state as the planner, the board and the App Home see it, and loading it
-in a fixed number of queries."""
+"""Teams' state as the planner, the board and the App Home see it, and loading every
+team of a workspace in a fixed number of queries, whatever their number."""
 
 from __future__ import annotations
 
@@ -9,14 +9,15 @@ from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.domain.activities import Activity
-from bot.domain.goals import GoalBook, RepWeek, rep_week
+from bot.domain.goals import GoalBook, GoalRow, RepWeek, rep_week
+from bot.domain.team import Seat, Team, Teams, is_rep
 from bot.domain.weeks import iso_week, local_date, week_start
 from bot.messages.weekly import RepLine
 from bot.runtime import Runtime
-from bot.team.roster import is_rep
-from storage import ledger, queries
+from bot.runtime.runtime import seat_of
+from storage import ledger, memberships, queries
 from storage.ledger import LedgerKey, LedgerRow
-from storage.models import Person
+from storage.models import Membership, Person
 from storage.queries import WeeksData
 
 
@@ -25,96 +26,146 @@ class Member:
     user_id: str
     name: str
     timezone: ZoneInfo
-    since: date = date.min
-    """Monday of the week Huddle first knew them: earlier weeks are not judged."""
+    joined: date = date.min
+    """The day they joined the team's channel (their own calendar): earlier weeks are
+    not judged, and the week they joined is prorated from that day on."""
+
+    @property
+    def since(self) -> date:
+        """Monday of the first week they are judged in."""
+        return week_start(self.joined) if self.joined != date.min else date.min
 
 
 @dataclass(frozen=True)
 class TeamState:
-    """What the planner needs to know, loaded in a fixed number of queries."""
+    """What the planner needs to know about one team."""
 
-    team_id: str
+    team: Team
     reps: Sequence[Member]
     managers: Sequence[str]
-    activities: Sequence[Activity]
     weeks: WeeksData
     ledger: Mapping[LedgerKey, LedgerRow]
 
+    @property
+    def team_id(self) -> str:
+        return self.team.workspace
+
+    @property
+    def activities(self) -> Sequence[Activity]:
+        return self.team.activities
+
+    @property
+    def goal_rows(self) -> list[GoalRow]:
+        return self.weeks.goals.get(self.team.ref, [])
+
+    def member(self, user_id: str) -> Member | None:
+        return next((rep for rep in self.reps if rep.user_id == user_id), None)
+
 
 def rep_weeks(state: TeamState, week: date) -> list[RepLine]:
-    return rep_lines(state, GoalBook(state.weeks.goal_rows), state.reps, week)
+    return rep_lines(state, GoalBook(state.goal_rows), state.reps, week)
 
 
 def rep_lines(
     state: TeamState, goals: GoalBook, reps: Iterable[Member], week: date
 ) -> list[RepLine]:
     """One line per rep, in O(len(reps)): every lookup inside is a dict access."""
-    return [
-        RepLine(rep.user_id, rep.name, week_of(state, goals, rep.user_id, week)) for rep in reps
-    ]
+    return [RepLine(rep.user_id, rep.name, week_of(state, goals, rep, week)) for rep in reps]
 
 
-def week_of(state: TeamState, goals: GoalBook, user_id: str, week: date) -> RepWeek:
-    return rep_week(
-        user_id,
-        week,
-        state.activities,
-        state.weeks.totals.get((user_id, week), {}),
-        goals.rows_for(user_id),
-        state.weeks.away.get(user_id, []),
-    )
+def week_of(state: TeamState, goals: GoalBook, rep: Member, week: date) -> RepWeek:
+    return judged_week(rep, week, state.activities, state.weeks, goals.rows_for(rep.user_id))
+
+
+def judged_week(
+    rep: Member,
+    week: date,
+    activities: Sequence[Activity],
+    weeks: WeeksData,
+    goal_rows: Iterable[GoalRow],
+) -> RepWeek:
+    """A rep's week on one team: the days before they joined count like away days."""
+    away = list(weeks.away.get(rep.user_id, []))
+    if week_start(rep.joined) == week and rep.joined > week:
+        away.append((week, rep.joined - timedelta(days=1)))
+    totals = weeks.totals.get((rep.user_id, week), {})
+    return rep_week(rep.user_id, week, activities, totals, goal_rows, away)
 
 
 def is_away(state: TeamState, user_id: str, day: date) -> bool:
     return any(first <= day <= last for first, last in state.weeks.away.get(user_id, []))
 
 
-async def load_state(runtime: Runtime, team_id: str, first: date, last: date) -> TeamState:
-    """The planner's input in a fixed number of queries, whatever the team's size."""
-    activities = await runtime.activities(team_id)
+def member_of(runtime: Runtime, team: Team, person: Person, seat: Seat | None) -> Member:
+    zone = runtime.zone(person.timezone, team.settings.timezone)
+    joined = seat.joined_at if seat is not None else None
+    return Member(
+        person.user_id,
+        person.display_name,
+        zone,
+        local_date(joined, zone) if joined is not None else date.min,
+    )
+
+
+async def load_states(
+    runtime: Runtime, team_id: str, first: date, last: date, *, only: Team | None = None
+) -> list[TeamState]:
+    """Every team's planner input (``only`` one of them), in a fixed number of
+    queries whatever the number of teams and reps."""
+    teams = await runtime.teams(team_id)
+    chosen = [only] if only is not None else list(teams)
     periods = [iso_week(first + timedelta(weeks=i)) for i in range((last - first).days // 7 + 1)]
-    periods.append(runtime.today().isoformat())
-    managers_configured = runtime.settings.managers
+    periods += sorted({runtime.today(None, t.settings.timezone).isoformat() for t in chosen})
     async with runtime.sessions() as session:
-        people = await queries.team_people(session, team_id)
+        seats = await memberships.of_workspace(session, team_id)
+        people = {
+            p.user_id: p for p in await queries.people(session, team_id, {s.user_id for s in seats})
+        }
         weeks = await queries.load_weeks(session, team_id, None, first, last)
         rows = await ledger.load(session, team_id, periods)
-    reps = [
-        Member(p.user_id, p.display_name, runtime.zone(p.timezone), judged_from(runtime, p))
-        for p in people
-        if is_rep(p, managers_configured)
-    ]
-    active_managers = {p.user_id for p in people if p.is_manager and not (p.is_bot or p.is_deleted)}
-    managers = sorted(managers_configured | active_managers)
-    return TeamState(team_id, reps, managers, activities, weeks, rows)
+    return [state_of(runtime, teams, team, seats, people, weeks, rows) for team in chosen]
 
 
-def judged_from(runtime: Runtime, person: Person) -> date:
-    """The first week a person is judged hit or miss: the week Huddle first knew them."""
-    return week_start(local_date(person.first_seen, runtime.zone(person.timezone)))
+def state_of(
+    runtime: Runtime,
+    teams: Teams,
+    team: Team,
+    seats: Iterable[Membership],
+    people: Mapping[str, Person],
+    weeks: WeeksData,
+    rows: Mapping[LedgerKey, LedgerRow],
+) -> TeamState:
+    managers = teams.managers
+    reps: list[Member] = []
+    for seat in seats:
+        person = people.get(seat.user_id)
+        if seat.team_ref != team.ref or person is None:
+            continue
+        human = not (person.is_bot or person.is_deleted)
+        if is_rep(seat_of(seat), human=human, managers=managers):
+            reps.append(member_of(runtime, team, person, seat_of(seat)))
+    reps.sort(key=lambda m: (m.name, m.user_id))
+    active = sorted(
+        u
+        for u in team.managers
+        if u not in people or not (people[u].is_bot or people[u].is_deleted)
+    )
+    return TeamState(team, reps, active, weeks, rows)
+
+
+async def load_state(runtime: Runtime, team: Team, first: date, last: date) -> TeamState:
+    [state] = await load_states(runtime, team.workspace, first, last, only=team)
+    return state
 
 
 async def load_rep_history(
-    runtime: Runtime, person: Person, this_week: date, weeks_back: int
+    runtime: Runtime, team: Team, rep: Member, this_week: date, weeks_back: int
 ) -> list[RepWeek]:
-    """One rep's week starting ``this_week`` and up to ``weeks_back`` before it, oldest
-    first, in one round of queries; weeks before they joined are left out."""
-    team_id, user_id = person.team_id, person.user_id
-    activities = await runtime.activities(team_id)
-    first = max(
-        this_week - timedelta(weeks=weeks_back), min(judged_from(runtime, person), this_week)
-    )
+    """One rep's week starting ``this_week`` and up to ``weeks_back`` before it on one
+    team, oldest first, in one round of queries; weeks before they joined are left out."""
+    first = max(this_week - timedelta(weeks=weeks_back), min(rep.since, this_week))
     async with runtime.sessions() as session:
-        data = await queries.load_weeks(session, team_id, [user_id], first, this_week)
+        data = await queries.load_weeks(session, team.workspace, [rep.user_id], first, this_week)
     starts = [first + timedelta(weeks=i) for i in range((this_week - first).days // 7 + 1)]
-    return [
-        rep_week(
-            user_id,
-            start,
-            activities,
-            data.totals.get((user_id, start), {}),
-            data.goal_rows,
-            data.away[user_id],
-        )
-        for start in starts
-    ]
+    goals = data.goals.get(team.ref, [])
+    return [judged_week(rep, start, team.activities, data, goals) for start in starts]
