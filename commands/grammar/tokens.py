@@ -13,6 +13,8 @@ digits. ``3M`` or ``2x`` do not match, so they read as a note (``/logmeeting 3M 
 ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 """A person as Slack escapes them in command text: ``<@U123|alice>`` or ``<@U123>``."""
+CHANNEL = re.compile(r"<#([CG][A-Z0-9]+)(?:\|[^>]*)?>")
+"""A channel as Slack escapes it in command text: ``<#C123|sales>`` or ``<#C123>``."""
 MAX_ECHO = 40
 _SLACK_ENTITY = re.compile(r"&(amp|lt|gt);")
 _TYPED = {"amp": "&", "lt": "<", "gt": ">"}
