@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
+from datetime import date
 from types import MappingProxyType
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -27,6 +28,7 @@ from bot.domain.schedule import Schedule
 
 __all__ = [
     "TEAM_SETTINGS",
+    "SettingChange",
     "TeamSetting",
     "TeamSettings",
     "order_problem",
@@ -85,6 +87,15 @@ class TeamSettings:
             except ValueError as err:
                 raise ValueError(f"{word}: {err}") from None
         return cls(**values)
+
+
+@dataclass(frozen=True)
+class SettingChange:
+    """Who last changed a setting in Slack, and on which day (in the team's zone). A
+    setting without one still has the value its variable gave the new team."""
+
+    user_id: str
+    on: date
 
 
 def _parse_timezone(text: str) -> ZoneInfo:
