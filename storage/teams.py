@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain.activities import Activity
 from bot.domain.goals import TEAM_DEFAULT
 from bot.domain.team import Team
-from bot.domain.team_settings import TeamSettings
+from bot.domain.team_settings import TEAM_SETTINGS, TeamSettings, setting_text
 from storage.models import ActivityType, Goal, Membership, TeamActivity
 from storage.models import Team as TeamRow
 from storage.queries import SEED_WEEK, dialect_insert
@@ -52,7 +52,7 @@ async def load(session: AsyncSession, workspace: str, defaults: TeamSettings) ->
             ref=row.id,
             workspace=workspace,
             channel=row.channel_id or "",
-            settings=TeamSettings.from_texts(row.settings, defaults),
+            settings=TeamSettings.from_texts({**texts_of(defaults), **row.settings}),
             activities=_activities(activities[row.id], active=True),
             retired=_activities(activities[row.id], active=False),
             managers=frozenset(managers[row.id]),
@@ -60,6 +60,11 @@ async def load(session: AsyncSession, workspace: str, defaults: TeamSettings) ->
         )
         for row in rows
     ]
+
+
+def texts_of(settings: TeamSettings) -> dict[str, str]:
+    """Every setting's canonical text, as a team's row stores them."""
+    return {word: setting_text(settings, word) for word in TEAM_SETTINGS}
 
 
 def _activities(rows: Iterable[TeamActivity], *, active: bool) -> tuple[Activity, ...]:

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.domain.settings import Schedule, Settings
+from bot.domain.schedule import Schedule
+from bot.domain.settings import Settings
 from bot.domain.weeks import iso_week, local_date, week_start
 
 
