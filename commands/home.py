@@ -25,8 +25,8 @@ from bot.live.updates import LiveUpdates
 from bot.messages.home import HOME_EXPORT_ACTION, HOME_LOG_ACTION
 from bot.messages.log_modal import LOG_MODAL, log_modal
 from bot.messages.usage import DEFAULT_EXPORT_WEEKS
-from bot.team.roster import is_manager, known_person
-from commands.caller import Caller, refusal
+from bot.team.roster import known_person
+from commands.caller import caller_of, refusal
 from commands.checkin import CHECKIN_SECONDS, record_and_reply, rep_within
 from commands.export import export_to_dm
 from commands.grammar.checkin import MAX_NOTE
@@ -121,11 +121,13 @@ def register(app: AsyncApp, live: LiveUpdates) -> None:
         """Manager-only: checked again here, because anyone can send this action."""
         await ack()
         team_id, user_id = body["team"]["id"], body["user"]["id"]
-        person = await known_person(runtime, client, team_id, user_id, body["user"].get("name", ""))
         tell = direct_message(client, user_id)
-        if not is_manager(runtime, person):
-            await tell(**await refusal(Caller(live, client, team_id, person), "export check-ins"))
+        caller = await caller_of(live, client, team_id, user_id, body["user"].get("name", ""))
+        if not caller.manager:
+            await tell(**await refusal(caller, "export check-ins"))
             return
-        result = await export_to_dm(runtime, client, team_id, user_id, DEFAULT_EXPORT_WEEKS)
+        result = await export_to_dm(
+            runtime, client, caller.team, user_id, DEFAULT_EXPORT_WEEKS
+        )
         if not result.ok:
             await tell(**result.message)

@@ -7,7 +7,7 @@ decides what one transaction covers.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -30,10 +30,8 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.activities import Activity
-from bot.domain.goals import TEAM_DEFAULT, GoalRow
+from bot.domain.goals import GoalRow
 from storage.models import (
-    ActivityType,
     AwayPeriod,
     CheckIn,
     Goal,

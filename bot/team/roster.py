@@ -26,9 +26,7 @@ NEWCOMER_LOOKUP_SECONDS = 1.0
 """A newcomer's profile is fetched before the reply; Slack wants that within 3 s."""
 
 
-def person_from_slack(
-    team_id: str, user: dict[str, Any], *, in_channel: bool, now: datetime
-) -> Person:
+def person_from_slack(team_id: str, user: dict[str, Any], *, now: datetime) -> Person:
     profile = user.get("profile") or {}
     name = (
         profile.get("display_name")
@@ -42,11 +40,8 @@ def person_from_slack(
         user_id=user["id"],
         display_name=name,
         timezone=user.get("tz"),
-        is_manager=False,
         is_bot=bool(user.get("is_bot")) or user["id"] == "USLACKBOT",
         is_deleted=bool(user.get("deleted")),
-        in_channel=in_channel,
-        first_seen=now,
         updated_at=now,
     )
 
@@ -67,7 +62,7 @@ async def known_person(
     try:
         async with asyncio.timeout(NEWCOMER_LOOKUP_SECONDS):
             user = (await client.users_info(user=user_id))["user"]
-        person = person_from_slack(team_id, user, in_channel=False, now=now)
+        person = person_from_slack(team_id, user, now=now)
     except (SlackApiError, aiohttp.ClientError, TimeoutError) as error:
         log.warning("users.info for %s failed: %r", user_id, error)
         person = Person(
@@ -75,11 +70,8 @@ async def known_person(
             user_id=user_id,
             display_name=fallback_name or user_id,
             timezone=None,
-            is_manager=False,
             is_bot=False,
             is_deleted=False,
-            in_channel=False,
-            first_seen=now,
             updated_at=now,
         )
     async with runtime.sessions.begin() as session:
@@ -88,7 +80,7 @@ async def known_person(
     return person
 
 
-async def _pages(call: Any, key: str, **kwargs: Any) -> AsyncIterator[dict[str, Any]]:
+async def pages(call: Any, key: str, **kwargs: Any) -> AsyncIterator[dict[str, Any]]:
     cursor = None
     while True:
         response = await call(limit=PAGE, cursor=cursor, **kwargs)
@@ -102,11 +94,11 @@ async def _pages(call: Any, key: str, **kwargs: Any) -> AsyncIterator[dict[str, 
 async def sync_roster(runtime: Runtime, client: AsyncWebClient, team_id: str) -> int:
     """Reload the channel's members and everyone's profile; returns the rep count."""
     channel = runtime.settings.channel
-    members = {m async for m in _pages(client.conversations_members, "members", channel=channel)}
+    members = {m async for m in pages(client.conversations_members, "members", channel=channel)}
     now = runtime.now()
     people = [
         person_from_slack(team_id, user, in_channel=user["id"] in members, now=now)
-        async for user in _pages(client.users_list, "members")
+        async for user in pages(client.users_list, "members")
     ]
     async with runtime.sessions.begin() as session:
         await queries.save_people(session, people)
