@@ -120,7 +120,7 @@ async def create(
 ) -> int | None:
     """Make ``channel`` a team with these settings, activities and goals; its creator
     (a user ID, or ``config``) becomes its manager. None when it already is a team."""
-    inserted = await session.scalar(
+    inserted: int | None = await session.scalar(
         dialect_insert(session)(TeamRow)
         .values(
             team_id=workspace,

@@ -11,10 +11,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from bot.domain.settings import Schedule, Settings
+from bot.domain.settings import Schedule
 from bot.domain.weeks import iso_week, local_date, week_start
+
+
+class Timetable(Protocol):
+    """A team's clock and schedule (``TeamSettings``; the ``HUDDLE_*`` defaults too)."""
+
+    @property
+    def timezone(self) -> ZoneInfo: ...
+    @property
+    def huddle_at(self) -> Schedule | None: ...
+    @property
+    def nudge_at(self) -> Schedule: ...
+    @property
+    def summary_at(self) -> Schedule: ...
 
 
 @dataclass(frozen=True)
@@ -43,7 +57,7 @@ def weekly_day(week: date, schedule: Schedule) -> date:
     return week + timedelta(days=weekday)
 
 
-def summary_window(week: date, settings: Settings) -> Window:
+def summary_window(week: date, settings: Timetable) -> Window:
     day = weekly_day(week, settings.summary_at)
     zone = settings.timezone
     return Window(at(day, settings.summary_at.at, zone), end_of_day(day, zone))
@@ -53,7 +67,7 @@ NUDGE_LEAD = timedelta(hours=2)
 """The least time a nudge leaves before the summary: enough to act on it."""
 
 
-def nudge_window(week: date, rep_zone: ZoneInfo, settings: Settings) -> Window:
+def nudge_window(week: date, rep_zone: ZoneInfo, settings: Timetable) -> Window:
     """From Thursday 15:00 on the rep's own clock until the summary goes out; for a rep
     so far west that their own 15:00 comes after the summary, or less than
     :data:`NUDGE_LEAD` before it, from Thursday 15:00 on the team's clock."""
@@ -61,18 +75,18 @@ def nudge_window(week: date, rep_zone: ZoneInfo, settings: Settings) -> Window:
     return Window(_own_nudge(week, zone, settings), summary_window(week, settings).start)
 
 
-def nudged_at_team_time(week: date, rep_zone: ZoneInfo, settings: Settings) -> bool:
+def nudged_at_team_time(week: date, rep_zone: ZoneInfo, settings: Timetable) -> bool:
     """Whether a rep in ``rep_zone`` gets the week's nudge at the team-timezone time,
     because their own would leave them less than :data:`NUDGE_LEAD` to act."""
     summary = summary_window(week, settings).start
     return _own_nudge(week, rep_zone, settings) > summary - NUDGE_LEAD
 
 
-def _own_nudge(week: date, zone: ZoneInfo, settings: Settings) -> datetime:
+def _own_nudge(week: date, zone: ZoneInfo, settings: Timetable) -> datetime:
     return at(weekly_day(week, settings.nudge_at), settings.nudge_at.at, zone)
 
 
-def huddle_window(day: date, settings: Settings) -> Window | None:
+def huddle_window(day: date, settings: Timetable) -> Window | None:
     """The daily board's window on ``day``, or None when no board is due that day."""
     schedule = settings.huddle_at
     if schedule is None or day.weekday() not in schedule.weekdays:
@@ -81,7 +95,7 @@ def huddle_window(day: date, settings: Settings) -> Window | None:
     return Window(at(day, schedule.at, zone), end_of_day(day, zone))
 
 
-def summary_week(now: datetime, settings: Settings, named: date | None = None) -> date:
+def summary_week(now: datetime, settings: Timetable, named: date | None = None) -> date:
     """The week ``huddle summary`` posts: ``named`` (``--week``), else the latest week
     whose summary time has passed, which on a Monday is last week, never the new,
     empty one. ValueError, in words for the person at the terminal, for a week that

@@ -1,7 +1,8 @@
-"""Who is on the team: the human, active members of the huddle channel.
+"""Who is on each team: the human, active members of its huddle channel.
 
 The roster follows the channel. It is loaded at start-up (and refreshed by the
-scheduler), then kept current from ``member_joined_channel`` / ``member_left_channel``.
+scheduler), then kept current from ``member_joined_channel`` / ``member_left_channel``;
+a person joining is judged from that day (``Membership.joined_at``).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.runtime import Runtime
-from storage import queries
+from storage import memberships, queries
 from storage.models import Person
 
 log = logging.getLogger(__name__)
@@ -26,9 +27,7 @@ NEWCOMER_LOOKUP_SECONDS = 1.0
 """A newcomer's profile is fetched before the reply; Slack wants that within 3 s."""
 
 
-def person_from_slack(
-    team_id: str, user: dict[str, Any], *, in_channel: bool, now: datetime
-) -> Person:
+def person_from_slack(team_id: str, user: dict[str, Any], *, now: datetime) -> Person:
     profile = user.get("profile") or {}
     name = (
         profile.get("display_name")
@@ -42,11 +41,8 @@ def person_from_slack(
         user_id=user["id"],
         display_name=name,
         timezone=user.get("tz"),
-        is_manager=False,
         is_bot=bool(user.get("is_bot")) or user["id"] == "USLACKBOT",
         is_deleted=bool(user.get("deleted")),
-        in_channel=in_channel,
-        first_seen=now,
         updated_at=now,
     )
 
@@ -67,7 +63,7 @@ async def known_person(
     try:
         async with asyncio.timeout(NEWCOMER_LOOKUP_SECONDS):
             user = (await client.users_info(user=user_id))["user"]
-        person = person_from_slack(team_id, user, in_channel=False, now=now)
+        person = person_from_slack(team_id, user, now=now)
     except (SlackApiError, aiohttp.ClientError, TimeoutError) as error:
         log.warning("users.info for %s failed: %r", user_id, error)
         person = Person(
@@ -75,11 +71,8 @@ async def known_person(
             user_id=user_id,
             display_name=fallback_name or user_id,
             timezone=None,
-            is_manager=False,
             is_bot=False,
             is_deleted=False,
-            in_channel=False,
-            first_seen=now,
             updated_at=now,
         )
     async with runtime.sessions.begin() as session:
@@ -100,38 +93,30 @@ async def _pages(call: Any, key: str, **kwargs: Any) -> AsyncIterator[dict[str, 
 
 
 async def sync_roster(runtime: Runtime, client: AsyncWebClient, team_id: str) -> int:
-    """Reload the channel's members and everyone's profile; returns the rep count."""
-    channel = runtime.settings.channel
-    members = {m async for m in _pages(client.conversations_members, "members", channel=channel)}
+    """Reload every team channel's members and everyone's profile; returns how many
+    members the team channels have (a person on two teams counts twice)."""
+    teams = list(await runtime.teams(team_id))
+    members = {team.ref: await channel_members(client, team.channel) for team in teams}
     now = runtime.now()
     people = [
-        person_from_slack(team_id, user, in_channel=user["id"] in members, now=now)
-        async for user in _pages(client.users_list, "members")
+        person_from_slack(team_id, u, now=now) async for u in _pages(client.users_list, "members")
     ]
     async with runtime.sessions.begin() as session:
         await queries.save_people(session, people)
+        for ref, ids in members.items():
+            await memberships.sync_channel(session, team_id, ref, ids, now)
     runtime.forget_people(team_id)
-    managers = runtime.settings.managers
-    return sum(1 for p in people if p.in_channel and is_rep(p, managers))
+    return sum(len(ids) for ids in members.values())
 
 
-def is_manager(runtime: Runtime, person: Person) -> bool:
-    """SPEC: listed in ``HUDDLE_MANAGERS``, or made a manager with ``/huddle manager add``."""
-    return person.user_id in runtime.settings.managers or person.is_manager
+async def channel_members(client: AsyncWebClient, channel: str) -> set[str]:
+    pages = _pages(client.conversations_members, "members", channel=channel)
+    return {str(member) async for member in pages}
 
 
-def is_rep(person: Person, managers: frozenset[str]) -> bool:
-    """SPEC: a human, active member of the channel who is not a manager."""
-    return (
-        person.in_channel
-        and not person.is_bot
-        and not person.is_deleted
-        and not person.is_manager
-        and person.user_id not in managers
-    )
-
-
-async def set_membership(runtime: Runtime, team_id: str, user_id: str, joined: bool) -> None:
+async def set_membership(
+    runtime: Runtime, team_id: str, team_ref: int, user_id: str, joined: bool
+) -> None:
     async with runtime.sessions.begin() as session:
-        await queries.set_flags(session, team_id, user_id, runtime.now(), in_channel=joined)
+        await memberships.set_in_channel(session, team_id, team_ref, user_id, joined, runtime.now())
     runtime.forget_people(team_id, [user_id])
