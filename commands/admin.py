@@ -110,6 +110,8 @@ async def _carry_out(caller: Caller, command: HuddleCommand) -> Reply:
             return Reply(await _settings(caller))
         case Export():
             return await _export(caller, command)
+        case _:  # setup, a settings change, activities, the roster: wired with teams
+            return Reply(replies.command_problem("That isn't available yet.", None))
 
 
 async def _board(caller: Caller) -> Message:

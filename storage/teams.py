@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain.activities import Activity
 from bot.domain.goals import TEAM_DEFAULT
 from bot.domain.team import Team
-from bot.domain.team_settings import TeamSettings
+from bot.domain.team_settings import TEAM_SETTINGS, TeamSettings, setting_text
 from storage.models import ActivityType, Goal, Membership, TeamActivity
 from storage.models import Team as TeamRow
 from storage.queries import SEED_WEEK, dialect_insert
@@ -52,7 +52,7 @@ async def load(session: AsyncSession, workspace: str, defaults: TeamSettings) ->
             ref=row.id,
             workspace=workspace,
             channel=row.channel_id or "",
-            settings=TeamSettings.from_texts(row.settings, defaults),
+            settings=stored_settings(row.settings, defaults),
             activities=_activities(activities[row.id], active=True),
             retired=_activities(activities[row.id], active=False),
             managers=frozenset(managers[row.id]),
@@ -60,6 +60,12 @@ async def load(session: AsyncSession, workspace: str, defaults: TeamSettings) ->
         )
         for row in rows
     ]
+
+
+def stored_settings(texts: Mapping[str, str], defaults: TeamSettings) -> TeamSettings:
+    """A team's settings: what it stored, ``defaults`` for anything it did not."""
+    merged = {word: setting_text(defaults, word) for word in TEAM_SETTINGS}
+    return TeamSettings.from_texts({**merged, **texts})
 
 
 def _activities(rows: Iterable[TeamActivity], *, active: bool) -> tuple[Activity, ...]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -12,6 +13,7 @@ from commands.grammar.admin import (
     Away,
     Back,
     Board,
+    ChangeSetting,
     Export,
     Help,
     HuddleCommand,
@@ -74,6 +76,9 @@ def test_every_subcommand_has_usage() -> None:
         "manager",
         "settings",
         "export",
+        "setup",
+        "activity",
+        "rep",
     }
     managers_only = {u.syntax for u in USAGE if u.managers_only}
     assert "/huddle settings" in managers_only
@@ -298,4 +303,4 @@ def test_manager_mistakes(text: str, fragments: list[str]) -> None:
 def test_settings() -> None:
     assert parse_huddle("settings") == ShowSettings()
     assert parse_huddle("Settings") == ShowSettings()
-    rejects("settings timezone UTC", "takes nothing more", topic="settings")
+    assert parse_huddle("settings timezone UTC") == ChangeSetting("timezone", ZoneInfo("UTC"))

@@ -14,7 +14,7 @@ Decisions where the SPEC leaves room:
 * Values are stripped; an empty value counts as unset (so the default applies), except
   ``HUDDLE_GOALS=`` and ``HUDDLE_MANAGERS=``, whose empty value means "none".
 * ``HUDDLE_TIMEZONE`` takes a named geographic IANA zone (``Area/Location``, see
-  ``_GEOGRAPHIC_AREAS``) the zone database knows, or ``UTC``. Fixed UTC offsets
+  ``bot.domain.team_settings``) the zone database knows, or ``UTC``. Fixed UTC offsets
   (``Etc/GMT+5``, ``GMT-3``, ``EST``, ``MST``, ``HST``) are refused with a hint: the
   schedule is wall-clock time and must follow daylight saving, and ``Etc/GMT+5`` even
   means UTC-5; so are ``Factory``, ``localtime``, ``posixrules`` and the rule names
@@ -26,6 +26,9 @@ Decisions where the SPEC leaves room:
   nudge must come strictly before the summary in the Monday-to-Sunday week (day, then
   time of day; the nudge is wall-clock time in each rep's own zone, the summary in the
   team zone, so the comparison is of wall-clock times).
+* The team settings (timezone, schedule, input limits) are read by the parsers of
+  ``bot.domain.team_settings.TEAM_SETTINGS``, which also read a manager's
+  ``/huddle settings`` change, so both refuse a value in the same words.
 * ``DATABASE_URL``: ``postgres://`` and ``postgresql://`` become ``postgresql+asyncpg://``
   and ``sqlite://`` becomes ``sqlite+aiosqlite://``; other drivers are rejected, because
   Huddle runs on asyncio. A libpq-style ``sslmode=`` query parameter (common in hosted
@@ -37,16 +40,22 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, fields
-from datetime import time
 from types import MappingProxyType
-from typing import TypeVar
+from typing import Any, TypeVar
 from urllib.parse import unquote, urlsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
 from bot.domain.activities import BUILT_IN, resolve_activity
+from bot.domain.schedule import DAY_NAMES, Schedule
+from bot.domain.team_settings import (
+    TEAM_SETTINGS,
+    TeamSettings,
+    order_problem,
+    whole_number_parser,
+)
 
 __all__ = [
     "DAY_NAMES",
@@ -57,9 +66,6 @@ __all__ = [
     "load_settings",
 ]
 
-DAY_NAMES: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-_FULL_DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-
 #: Every variable Huddle reads, with its default as text ("" = none / required).
 DEFAULTS: Mapping[str, str] = MappingProxyType(
     {
@@ -69,59 +75,25 @@ DEFAULTS: Mapping[str, str] = MappingProxyType(
         "SLACK_API_URL": "https://slack.com/api/",
         "DATABASE_URL": "sqlite+aiosqlite:///huddle.db",
         "HUDDLE_CHANNEL": "",
-        "HUDDLE_TIMEZONE": "UTC",
         "HUDDLE_MANAGERS": "",
         "HUDDLE_GOALS": "meeting=6",
-        "HUDDLE_HUDDLE_AT": "mon-thu 09:00",
-        "HUDDLE_NUDGE_AT": "thu 15:00",
-        "HUDDLE_SUMMARY_AT": "fri 09:00",
-        "HUDDLE_MAX_COUNT": "50",
-        "HUDDLE_BACKDATE_DAYS": "7",
+        **{setting.variable: setting.default for setting in TEAM_SETTINGS.values()},
         "HUDDLE_POSTS_PER_MINUTE": "300",
         "PORT": "3000",
     }
 )
 
-_SCHEDULE_FORM = (
-    "DAYS HH:MM, where DAYS is a weekday (mon…sun), a range (mon-thu), a list (mon,wed,fri), "
-    "'daily' or 'weekdays', e.g. 'mon-thu 09:00'"
-)
-_TIME_RE = re.compile(r"([01]?[0-9]|2[0-3]):([0-5][0-9])")
 _CHANNEL_RE = re.compile(r"[CG][A-Z0-9]+")
 _USER_RE = re.compile(r"[UW][A-Z0-9]+")
-_DIGITS_RE = re.compile(r"[0-9]+")
-_FIXED_OFFSET_ZONE_RE = re.compile(r"(Etc/)?GMT[+-]0*[1-9][0-9]*")
-_GEOGRAPHIC_AREAS = frozenset(
-    {
-        "Africa", "America", "Antarctica", "Arctic", "Asia", "Atlantic", "Australia",
-        "Europe", "Indian", "Pacific", "Brazil", "Canada", "Chile", "Mexico", "US",
-    }
-)  # fmt: skip
-"""The first part of a geographic IANA name (``Europe/Berlin``; ``US/Eastern`` and the
-other old regional links too). Names outside them (``Factory``, ``localtime``,
-``posixrules``, ``CET``, ``EST5EDT``) are not a place whose clock a team lives by."""
-_UTC_NAMES = frozenset({"UTC", "Etc/UTC"})
-_FIXED_OFFSET_ZONES = {
-    "EST": "America/New_York",
-    "MST": "America/Denver or America/Phoenix",
-    "HST": "Pacific/Honolulu",
-}
 _DRIVER_REWRITES = {
     "postgres": "postgresql+asyncpg",
     "postgresql": "postgresql+asyncpg",
     "sqlite": "sqlite+aiosqlite",
 }
 _DRIVERS = ("sqlite+aiosqlite", "postgresql+asyncpg")
+_DIGITS_RE = re.compile(r"[0-9]+")
 
 _T = TypeVar("_T")
-
-
-def _day_index(token: str) -> int | None:
-    """``mon``, ``Monday``, ``thurs``: a weekday (0 = Monday) from 3+ letters of its name."""
-    word = token.strip().lower()
-    if len(word) < 3:
-        return None
-    return next((i for i, full in enumerate(_FULL_DAY_NAMES) if full.startswith(word)), None)
 
 
 SECRET_VARIABLES = (
@@ -142,88 +114,6 @@ def environment_secrets(environ: Mapping[str, str]) -> tuple[str, ...]:
     for password in _URL_PASSWORD.findall(environ.get("DATABASE_URL", "")):
         values += [password, unquote(password)]
     return tuple(dict.fromkeys(v for v in values if v))
-
-
-@dataclass(frozen=True)
-class Schedule:
-    """When a scheduled job runs: on these weekdays (0 = Monday) at this wall-clock time."""
-
-    weekdays: frozenset[int]
-    at: time
-
-    def __post_init__(self) -> None:
-        if not self.weekdays or not self.weekdays <= frozenset(range(7)):
-            raise ValueError("a schedule needs one or more weekdays from 0 (Monday) to 6")
-        if self.at.tzinfo is not None:
-            raise ValueError("a schedule's time is wall-clock time: it must be naive")
-
-    @classmethod
-    def parse(cls, text: str, form: str = _SCHEDULE_FORM) -> Schedule:
-        """Parse ``DAYS HH:MM``; raise ``ValueError`` naming the problem and the form.
-
-        DAYS is a weekday (``mon``…``sun``; full names and 3+ letter abbreviations are
-        accepted, in any case), a range ``mon-thu`` (which may wrap: ``fri-mon``), a comma
-        list of those (``mon,wed-fri``), ``daily`` or ``weekdays`` (Mon-Fri). HH:MM is a
-        24-hour time (``9:00`` or ``09:00``). ``form`` is the expected form that problems
-        name, with an example the variable being read accepts.
-        """
-        parts = text.strip().rsplit(None, 1)
-        if len(parts) != 2:
-            raise ValueError(f"expected {form}")
-        days_text, time_text = parts
-        match = _TIME_RE.fullmatch(time_text)
-        if match is None:
-            raise ValueError(f"'{time_text}' is not a 24-hour time HH:MM; expected {form}")
-        at = time(int(match.group(1)), int(match.group(2)))
-        return cls(_parse_days(days_text, form), at)
-
-    @property
-    def weekday(self) -> int | None:
-        """The weekday of a once-a-week schedule, ``None`` when it runs on several days."""
-        return next(iter(self.weekdays)) if len(self.weekdays) == 1 else None
-
-    def __str__(self) -> str:
-        return f"{_format_days(self.weekdays)} {self.at:%H:%M}"
-
-
-def _parse_days(text: str, form: str) -> frozenset[int]:
-    compact = re.sub(r"\s+", "", text).lower().replace("–", "-")
-    if compact == "daily":
-        return frozenset(range(7))
-    if compact == "weekdays":
-        return frozenset(range(5))
-    days: set[int] = set()
-    for item in compact.split(","):
-        if not item:
-            raise ValueError(f"empty day in '{text}'; expected {form}")
-        ends = item.split("-")
-        indexes = [_day_index(end) for end in ends]
-        if len(ends) > 2 or None in indexes:
-            raise ValueError(f"'{item}' is not a weekday or range; expected {form}")
-        first, last = indexes[0], indexes[-1]
-        assert first is not None and last is not None
-        days.update((first + step) % 7 for step in range((last - first) % 7 + 1))
-    return frozenset(days)
-
-
-def _format_days(weekdays: frozenset[int]) -> str:
-    """Canonical text: ``daily``, else runs of 3+ days as ranges, the rest as a list."""
-    if len(weekdays) == 7:
-        return "daily"
-    ordered = sorted(weekdays)
-    runs: list[list[int]] = []
-    for day in ordered:
-        if runs and runs[-1][-1] == day - 1:
-            runs[-1].append(day)
-        else:
-            runs.append([day])
-    items: list[str] = []
-    for run in runs:
-        if len(run) >= 3:
-            items.append(f"{DAY_NAMES[run[0]]}-{DAY_NAMES[run[-1]]}")
-        else:
-            items.extend(DAY_NAMES[day] for day in run)
-    return ",".join(items)
 
 
 class ConfigError(Exception):
@@ -258,6 +148,18 @@ class Settings:
     """The workspace's expected limit on posting, where the pacer starts
     (``bot.runtime.post_pacer``); it learns the real one from Slack's 429s."""
     port: int
+
+    @property
+    def team_defaults(self) -> TeamSettings:
+        """The settings a new team starts with: the ``HUDDLE_*`` variables."""
+        return TeamSettings(
+            timezone=self.timezone,
+            huddle_at=self.huddle_at,
+            nudge_at=self.nudge_at,
+            summary_at=self.summary_at,
+            max_count=self.max_count,
+            backdate_days=self.backdate_days,
+        )
 
     @property
     def socket_mode(self) -> bool:
@@ -300,6 +202,12 @@ def load_settings(environ: Mapping[str, str]) -> Settings:
             problems.append(f"{name}: {err}")
             return fallback
 
+    def team(word: str) -> Any:
+        """A team setting's value, read as ``/huddle settings`` reads it; None when
+        invalid (the problem is noted)."""
+        setting = TEAM_SETTINGS[word]
+        return check(setting.parse, setting.variable, None)
+
     bot_token = check(_parse_bot_token, "SLACK_BOT_TOKEN", "")
     app_token = check(_parse_app_token, "SLACK_APP_TOKEN", None)
     signing_secret = raw("SLACK_SIGNING_SECRET") or None
@@ -311,7 +219,7 @@ def load_settings(environ: Mapping[str, str]) -> Settings:
     api_url = check(_parse_api_url, "SLACK_API_URL", DEFAULTS["SLACK_API_URL"])
     database_url = check(_parse_database_url, "DATABASE_URL", DEFAULTS["DATABASE_URL"])
     channel = check(_parse_channel, "HUDDLE_CHANNEL", "")
-    timezone = check(_parse_timezone, "HUDDLE_TIMEZONE", None)
+    timezone = team("timezone")
     managers = check(_parse_managers, "HUDDLE_MANAGERS", frozenset[str]())
     if "HUDDLE_GOALS" in environ:  # present but empty means "no team goals"
         try:
@@ -321,22 +229,17 @@ def load_settings(environ: Mapping[str, str]) -> Settings:
             goals = {}
     else:
         goals = _parse_goals(DEFAULTS["HUDDLE_GOALS"])
-    huddle_at = check(_parse_optional_schedule, "HUDDLE_HUDDLE_AT", None)
-    nudge_at = check(_weekly_schedule("HUDDLE_NUDGE_AT"), "HUDDLE_NUDGE_AT", None)
-    summary_at = check(_weekly_schedule("HUDDLE_SUMMARY_AT"), "HUDDLE_SUMMARY_AT", None)
+    huddle_at = team("huddle")
+    nudge_at = team("nudge")
+    summary_at = team("summary")
     if nudge_at is not None and summary_at is not None:
-        nudge_key = (min(nudge_at.weekdays), nudge_at.at)
-        summary_key = (min(summary_at.weekdays), summary_at.at)
-        if not nudge_key < summary_key:
-            problems.append(
-                f"HUDDLE_NUDGE_AT ({nudge_at}) must come before HUDDLE_SUMMARY_AT ({summary_at})"
-                " in the Monday-to-Sunday week, or reps could never act on the nudge;"
-                " e.g. HUDDLE_NUDGE_AT='thu 15:00' with HUDDLE_SUMMARY_AT='fri 09:00'"
-            )
-    max_count = check(_int_parser(1, 1000), "HUDDLE_MAX_COUNT", 50)
-    backdate_days = check(_int_parser(0, 60), "HUDDLE_BACKDATE_DAYS", 7)
-    posts_per_minute = check(_int_parser(1, 100_000), "HUDDLE_POSTS_PER_MINUTE", 300)
-    port = check(_int_parser(1, 65535), "PORT", 3000)
+        names = (TEAM_SETTINGS["nudge"].variable, TEAM_SETTINGS["summary"].variable)
+        if (problem := order_problem(nudge_at, summary_at, names)) is not None:
+            problems.append(problem)
+    max_count = team("maxcount")
+    backdate_days = team("backdate")
+    posts_per_minute = check(whole_number_parser(1, 100_000), "HUDDLE_POSTS_PER_MINUTE", 300)
+    port = check(whole_number_parser(1, 65535), "PORT", 3000)
 
     if problems:
         raise ConfigError(problems)
@@ -440,26 +343,6 @@ def _parse_channel(text: str) -> str:
     )
 
 
-def _parse_timezone(text: str) -> ZoneInfo:
-    if _FIXED_OFFSET_ZONE_RE.fullmatch(text) or text in _FIXED_OFFSET_ZONES:
-        instead = _FIXED_OFFSET_ZONES.get(text, "America/New_York or Europe/Berlin")
-        raise ValueError(
-            f"'{text}' is a fixed UTC offset, which ignores daylight saving: use a named"
-            f" IANA zone such as {instead}"
-        )
-    problem = ValueError(
-        f"'{text}' is not a named geographic IANA timezone: expected e.g. Europe/Berlin,"
-        " America/New_York or UTC (names are case-sensitive; if none work, install the"
-        " tzdata package)"
-    )
-    if text not in _UTC_NAMES and text.partition("/")[0] not in _GEOGRAPHIC_AREAS:
-        raise problem
-    try:
-        return ZoneInfo(text)
-    except (ZoneInfoNotFoundError, ValueError, OSError):
-        raise problem from None
-
-
 def _parse_managers(text: str) -> frozenset[str]:
     items = [item.strip() for item in text.split(",")]
     bad = [item for item in items if item and not _USER_RE.fullmatch(item)]
@@ -501,40 +384,3 @@ def _parse_goals(text: str) -> dict[str, int]:
     if errors:
         raise ValueError(f"{'; '.join(errors)}; {form}")
     return goals
-
-
-def _parse_optional_schedule(text: str) -> Schedule | None:
-    if text.lower() == "off":
-        return None
-    try:
-        return Schedule.parse(text)
-    except ValueError as err:
-        raise ValueError(f"{err}, or 'off'") from None
-
-
-def _weekly_schedule(name: str) -> Callable[[str], Schedule]:
-    """The parser of a once-a-week schedule, whose problems show ``name``'s own default
-    as the example (``'fri 09:00'`` for the summary), a value it accepts."""
-    form = f"DAY HH:MM with one weekday (mon…sun) and a 24-hour time, e.g. '{DEFAULTS[name]}'"
-
-    def parse(text: str) -> Schedule:
-        if text.lower() == "off":
-            raise ValueError(f"cannot be 'off': it runs once a week; expected {form}")
-        schedule = Schedule.parse(text, form)
-        if schedule.weekday is None:
-            raise ValueError(
-                f"'{text}' must name exactly one weekday, because it runs once a week;"
-                f" expected {form}"
-            )
-        return schedule
-
-    return parse
-
-
-def _int_parser(low: int, high: int) -> Callable[[str], int]:
-    def parse(text: str) -> int:
-        if not _DIGITS_RE.fullmatch(text) or not low <= int(text) <= high:
-            raise ValueError(f"'{text}' must be a whole number from {low} to {high}")
-        return int(text)
-
-    return parse

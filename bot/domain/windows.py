@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from bot.domain.settings import Schedule
+from bot.domain.schedule import Schedule
 from bot.domain.weeks import iso_week, local_date, week_start
 
 

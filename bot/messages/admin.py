@@ -16,7 +16,7 @@ from bot.domain.settings import Settings
 from bot.messages import Message
 from bot.messages.blocks import MAX_BLOCKS, context, section, sections
 from bot.messages.text import escape, week_label
-from bot.messages.usage import TOPICS, USAGE, Usage
+from bot.messages.usage import CHANNEL_NOTE, TOPICS, USAGE, Usage
 
 
 def _usage_line(usage: Usage) -> str:
@@ -37,7 +37,7 @@ def help_message(*, is_manager: bool) -> Message:
     )
     return {
         "text": "Huddle commands: " + ", ".join(TOPICS),
-        "blocks": [*sections(lines), context(f"{who} {checking_in}")],
+        "blocks": [*sections(lines), context(f"{who} {checking_in} {CHANNEL_NOTE}")],
     }
 
 

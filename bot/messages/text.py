@@ -24,6 +24,14 @@ def escape(text: str) -> str:
     return _BROADCAST.sub("@\u2060\\1", escaped)
 
 
+MAX_ECHO = 40
+
+
+def echo(typed: str) -> str:
+    """Text as typed, shortened if it is too long to be worth repeating back."""
+    return typed if len(typed) <= MAX_ECHO else typed[: MAX_ECHO - 1] + "…"
+
+
 def day_label(day: date, today: date) -> str:
     if day == today:
         return "today"

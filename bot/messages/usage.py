@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.domain.activities import MAX_ACTIVE_ACTIVITIES
+from bot.domain.team_settings import TEAM_SETTINGS
+
 DEFAULT_EXPORT_WEEKS = 4
 MAX_EXPORT_WEEKS = 52
 
@@ -56,7 +59,39 @@ USAGE: tuple[Usage, ...] = (
     Usage(
         "settings",
         "/huddle settings",
-        "the channel, timezone, schedule and limits",
+        "the team's timezone, schedule and limits",
+        managers_only=True,
+    ),
+    Usage(
+        "settings",
+        "/huddle settings WORD VALUE",
+        f"change one: {', '.join(f'`{w}`' for w in TEAM_SETTINGS)}, e.g. "
+        "`/huddle settings nudge thu 14:00` or `/huddle settings huddle off`",
+        managers_only=True,
+    ),
+    Usage(
+        "setup",
+        "/huddle setup",
+        "make this channel a team, with you as its manager",
+    ),
+    Usage("activity", "/huddle activity", "the activities the team counts"),
+    Usage(
+        "activity",
+        '/huddle activity add KEY ["NAME" ["NAMES"]]',
+        f"count a new activity (at most {MAX_ACTIVE_ACTIVITIES}), or bring a retired one "
+        'back, e.g. `/huddle activity add demo "demo booked" "demos booked"`',
+        managers_only=True,
+    ),
+    Usage(
+        "activity",
+        "/huddle activity remove KEY",
+        "stop counting it from this week on; its history stays",
+        managers_only=True,
+    ),
+    Usage(
+        "rep",
+        "/huddle rep add|remove @user",
+        "put someone in the channel on the team's roster, or take them off it",
         managers_only=True,
     ),
     Usage(
@@ -69,3 +104,9 @@ USAGE: tuple[Usage, ...] = (
 )
 
 TOPICS: tuple[str, ...] = tuple(dict.fromkeys(u.topic for u in USAGE))
+
+CHANNEL_NOTE = (
+    "Add `#channel` to any command to act on that channel's team, e.g. "
+    "`/huddle goal #sales meetings 6`."
+)
+"""Said once under the list rather than on every line."""

@@ -26,7 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.domain.settings import Settings
 from bot.domain.team import Seat, Team, Teams
-from bot.domain.team_settings import TeamSettings, team_defaults
+from bot.domain.team_settings import TeamSettings
 from bot.domain.weeks import Clock, local_date
 from bot.runtime.batching import Batcher
 from storage import checkins, memberships, queries, teams
@@ -98,7 +98,7 @@ class Runtime:
     @property
     def team_defaults(self) -> TeamSettings:
         """A new team's settings: the ``HUDDLE_*`` variables."""
-        return team_defaults(self.settings)
+        return self.settings.team_defaults
 
     def zone(self, name: str | None, fallback: ZoneInfo | None = None) -> ZoneInfo:
         """A person's timezone as Slack reported it; ``fallback`` (their team's) when

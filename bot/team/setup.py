@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from bot.domain.activities import BUILT_IN
-from bot.domain.team_settings import WORDS, TeamSettings, setting_text
+from bot.domain.team_settings import TEAM_SETTINGS, TeamSettings, setting_text
 from bot.runtime import Runtime
 from storage import teams
 
@@ -12,7 +12,7 @@ from storage import teams
 def setting_texts(settings: TeamSettings) -> dict[str, str]:
     """What a new team stores: the text of every setting, so a later change of the
     ``HUDDLE_*`` variables does not change a team that exists."""
-    return {word: setting_text(settings, word) for word in WORDS}
+    return {word: setting_text(settings, word) for word in TEAM_SETTINGS}
 
 
 async def ensure_first_team(runtime: Runtime, team_id: str) -> None:

@@ -1,53 +1,57 @@
-"""The ``/huddle`` subcommands: help, goals, away days, undo, managers, settings.
+"""The ``/huddle`` subcommands: help, goals, away days, undo, managers, export, and
+(from :mod:`commands.grammar.team_admin`) setup, settings, activities and the roster.
 
 Pure functions only (no I/O, no clock), like :mod:`commands.grammar.checkin`: the handler
 resolves activity names against the team's activities and passes ``today`` to
-:func:`away_days`, so every rule here is testable without mocks.
+:func:`away_days`, so every rule here is testable without mocks. How people, channels
+and quoted names are written: :mod:`commands.grammar.arguments`.
 
-Slack escapes mentions in slash command text (the manifest sets ``should_escape``), so a
-person arrives as ``<@U123|alice>`` or ``<@U123>``. A plain ``@alice`` is text Slack did
-not recognise as a person, and is refused rather than guessed at.
+A ``#channel`` anywhere in a command (:func:`parse_scoped`) means "act on the team of
+that channel" rather than the one it was typed in.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from bot.messages.usage import DEFAULT_EXPORT_WEEKS, MAX_EXPORT_WEEKS
-from commands.grammar.tokens import (
-    DIGITS,
-    ISO_DATE,
-    MENTION,
-    NUMBER_LIKE,
-    as_typed,
-    days,
-    echo,
+from commands.grammar import team_admin
+from commands.grammar.arguments import InvalidCommand as InvalidCommand
+from commands.grammar.arguments import (
+    add_or_remove_person,
+    no_more,
+    one_mention,
+    take_channel,
+    tokens,
+    whole_number,
 )
+from commands.grammar.team_admin import (
+    AddActivity,
+    ChangeSetting,
+    ListActivities,
+    RemoveActivity,
+    RosterChange,
+    Setup,
+)
+from commands.grammar.team_admin import ShowSettings as ShowSettings
+from commands.grammar.tokens import ISO_DATE, NUMBER_LIKE, days, echo
 
 MAX_GOAL = 1000
 MAX_AWAY_DAYS = 92
 """The longest away period one command may set (about a quarter)."""
 
-# A ``<...>`` span is one token even if its label has spaces (``<@U1|Ann Lee>``).
-_TOKEN = re.compile(r"<[^>]*>|\S+")
 _RANGE_WORDS = frozenset({"to", "-", "–", "—", "through", "thru"})
 
 
-_ALIASES = {"goals": "goal", "managers": "manager", "setting": "settings", "?": "help"}
-
-
-class InvalidCommand(ValueError):
-    """A user-facing explanation of what is wrong with a ``/huddle`` command.
-
-    Shown as is (the caller escapes it for Slack) with the usage of ``topic`` (every
-    subcommand when None); nothing is changed.
-    """
-
-    def __init__(self, message: str, topic: str | None = None) -> None:
-        super().__init__(message)
-        self.topic = topic
+_ALIASES = {
+    "goals": "goal",
+    "managers": "manager",
+    "setting": "settings",
+    "activities": "activity",
+    "reps": "rep",
+    "?": "help",
+}
 
 
 @dataclass(frozen=True)
@@ -100,55 +104,89 @@ class Manager:
 
 
 @dataclass(frozen=True)
-class ShowSettings:
-    pass
-
-
-@dataclass(frozen=True)
 class Export:
     weeks: int
 
 
 HuddleCommand = (
-    Help | Board | ListGoals | SetGoal | Away | Back | Undo | Manager | ShowSettings | Export
+    Help
+    | Board
+    | ListGoals
+    | SetGoal
+    | Away
+    | Back
+    | Undo
+    | Manager
+    | ShowSettings
+    | ChangeSetting
+    | Export
+    | Setup
+    | ListActivities
+    | AddActivity
+    | RemoveActivity
+    | RosterChange
 )
 
 
+@dataclass(frozen=True)
+class Scoped:
+    """A command and the team it is for: ``channel`` None is the team of the channel it
+    was typed in (or, typed elsewhere, the caller's one team)."""
+
+    command: HuddleCommand
+    channel: str | None
+
+
+def parse_scoped(text: str) -> Scoped:
+    """Parse the text after ``/huddle`` as Slack sends it, with a ``#channel`` anywhere
+    in it naming the team; raise :class:`InvalidCommand` when it is not a command."""
+    channel, words = take_channel(tokens(text))
+    return Scoped(_parse(words), channel)
+
+
 def parse_huddle(text: str) -> HuddleCommand:
-    """Parse the text after ``/huddle`` as Slack sends it; raise :class:`InvalidCommand`
-    when it is not one. Mentions are found first, in Slack's form; every other token is
-    then read as typed (:func:`as_typed`), so a typed ``<@U1>`` is never a mention."""
-    tokens = [token if token[0] == "<" else as_typed(token) for token in _TOKEN.findall(text)]
-    if not tokens:
+    """Parse the text after ``/huddle`` as Slack sends it (a ``#channel`` in it is
+    refused: see :func:`parse_scoped`); raise :class:`InvalidCommand` when it is not a
+    command."""
+    return _parse(tokens(text))
+
+
+def _parse(words: list[str]) -> HuddleCommand:
+    if not words:
         return Help()
-    word = tokens[0].lower()
+    word = words[0].lower()
     topic = _ALIASES.get(word, word)
-    rest = tokens[1:]
+    rest = words[1:]
     match topic:
         case "help":
             return Help()
         case "board":
-            _no_more(rest, "board")
+            no_more(rest, "board")
             return Board()
         case "goal":
             return _goal(rest)
         case "away":
             return _away(rest)
         case "back":
-            user_id, others = _one_mention(rest, "back")
-            _no_more(others, "back")
+            user_id, others = one_mention(rest, "back")
+            no_more(others, "back")
             return Back(user_id)
         case "undo":
-            _no_more(rest, "undo")
+            no_more(rest, "undo")
             return Undo()
         case "manager":
             return _manager(rest)
         case "settings":
-            _no_more(rest, "settings")
-            return ShowSettings()
+            return team_admin.settings(rest)
         case "export":
             return _export(rest)
-    raise InvalidCommand(f"I don't know `/huddle {echo(tokens[0])}`.")
+        case "setup":
+            return team_admin.setup(rest)
+        case "activity":
+            return team_admin.activity(rest)
+        case "rep":
+            return team_admin.rep(rest)
+    raise InvalidCommand(f"I don't know `/huddle {echo(words[0])}`.")
 
 
 def away_days(command: Away, *, today: date, backdate_days: int) -> tuple[date, date]:
@@ -172,7 +210,7 @@ def away_days(command: Away, *, today: date, backdate_days: int) -> tuple[date, 
 def _goal(tokens: list[str]) -> HuddleCommand:
     if not tokens:
         return ListGoals()
-    user_id, rest = _one_mention(tokens, "goal")
+    user_id, rest = one_mention(tokens, "goal")
     example = "`/huddle goal @alice meetings 8`" if user_id else "`/huddle goal meetings 6`"
     if not rest:
         raise InvalidCommand(f"Say which activity and the weekly target, e.g. {example}.", "goal")
@@ -198,7 +236,7 @@ def _goal(tokens: list[str]) -> HuddleCommand:
 def _target(token: str) -> int | None:
     if token.lower() == "off":
         return None
-    target = _whole_number(token, MAX_GOAL)
+    target = whole_number(token, MAX_GOAL)
     if target is None:
         raise InvalidCommand(
             f"A goal is a whole number from 1 to {MAX_GOAL}, or `off` to remove it — "
@@ -208,25 +246,12 @@ def _target(token: str) -> int | None:
     return target
 
 
-def _whole_number(token: str, maximum: int) -> int | None:
-    """``token`` as a whole number from 1 to ``maximum`` (ASCII digits only), else None."""
-    significant = token.lstrip("0")
-    if (
-        not DIGITS.fullmatch(token)
-        or not significant
-        or len(significant) > len(str(maximum))  # before int(): it refuses 4300+ digits
-        or int(significant) > maximum
-    ):
-        return None
-    return int(significant)
-
-
 def _is_target_like(token: str) -> bool:
     return token.lower() == "off" or NUMBER_LIKE.fullmatch(token) is not None
 
 
 def _away(tokens: list[str]) -> Away:
-    user_id, rest = _one_mention(tokens, "away")
+    user_id, rest = one_mention(tokens, "away")
     if not rest:
         raise InvalidCommand(
             "Say when: `/huddle away 2026-12-01 2026-12-05` (first and last day) or "
@@ -276,27 +301,16 @@ def _date(token: str) -> date:
     )
 
 
-def _manager(tokens: list[str]) -> Manager:
-    action = tokens[0].lower() if tokens else ""
-    if action not in ("add", "remove"):
-        raise InvalidCommand(
-            "Say `add` or `remove` and the person, e.g. `/huddle manager add @alice`.", "manager"
-        )
-    user_id, rest = _one_mention(tokens[1:], "manager")
-    _no_more(rest, "manager")
-    if user_id is None:
-        raise InvalidCommand(
-            f"Say who, e.g. `/huddle manager {action} @alice` (pick them from Slack's list).",
-            "manager",
-        )
-    return Manager(action == "add", user_id)
+def _manager(words: list[str]) -> Manager:
+    add, user_id = add_or_remove_person(words, "manager")
+    return Manager(add, user_id)
 
 
 def _export(tokens: list[str]) -> Export:
     if not tokens:
         return Export(DEFAULT_EXPORT_WEEKS)
-    _no_more(tokens[1:], "export")
-    weeks = _whole_number(tokens[0], MAX_EXPORT_WEEKS)
+    no_more(tokens[1:], "export")
+    weeks = whole_number(tokens[0], MAX_EXPORT_WEEKS)
     if weeks is None:
         raise InvalidCommand(
             f"Say how many weeks to export: a whole number from 1 to {MAX_EXPORT_WEEKS} "
@@ -304,33 +318,3 @@ def _export(tokens: list[str]) -> Export:
             "export",
         )
     return Export(weeks)
-
-
-def _one_mention(tokens: list[str], topic: str) -> tuple[str | None, list[str]]:
-    """The one person mentioned anywhere in ``tokens`` (or None), and the other tokens."""
-    found: list[str] = []
-    rest: list[str] = []
-    for token in tokens:
-        if mention := MENTION.fullmatch(token):
-            found.append(mention[1])
-        elif token.startswith("@") and len(token) > 1:
-            raise InvalidCommand(
-                f"I can't tell who `{echo(token)}` is. Pick the person from the list Slack "
-                "shows when you type @.",
-                topic,
-            )
-        elif token.startswith("<") and token.endswith(">"):
-            raise InvalidCommand(f"`{echo(token)}` isn't a person.", topic)
-        else:
-            rest.append(token)
-    if len(set(found)) > 1:
-        raise InvalidCommand("One person at a time, please.", topic)
-    return (found[0] if found else None), rest
-
-
-def _no_more(tokens: list[str], topic: str) -> None:
-    if tokens:
-        raise InvalidCommand(
-            f"`/huddle {topic}` takes nothing more — you added `{echo(' '.join(tokens))}`.",
-            topic,
-        )

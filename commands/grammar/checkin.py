@@ -10,6 +10,7 @@ note, because a wrong number in the books is worse than asking the rep to retype
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -98,18 +99,25 @@ def checked_note(note: str, max_note: int = MAX_NOTE) -> str:
 
 
 def split_activity(text: str, activities: Iterable[Activity]) -> tuple[Activity, str]:
-    """Split ``/log <activity> ...`` into the activity and the text for :func:`parse_checkin`."""
+    """Split ``/log <activity> ...`` into the activity and the text for :func:`parse_checkin`.
+    A name may be several words (``/log demo booked 2``); the longest one that matches
+    wins."""
     known = tuple(activities)
     choices = ", ".join(a.singular for a in known)
-    first = _TOKEN.search(text)
-    if first is None:
+    words = list(itertools.islice(_TOKEN.finditer(text), _longest_name(known)))
+    if not words:
         raise InvalidCheckIn(f"Say which activity to log. Try one of: {choices}.")
-    activity = resolve_activity(first[0], known)
-    if activity is None:
-        raise InvalidCheckIn(
-            f"I don't know the activity `{echo(first[0])}`. Try one of: {choices}."
-        )
-    return activity, text[first.end() :].strip()
+    for last in reversed(words):  # the longest name wins: ``demo booked`` over ``demo``
+        activity = resolve_activity(text[words[0].start() : last.end()], known)
+        if activity is not None:
+            return activity, text[last.end() :].strip()
+    raise InvalidCheckIn(f"I don't know the activity `{echo(words[0][0])}`. Try one of: {choices}.")
+
+
+def _longest_name(activities: Iterable[Activity]) -> int:
+    """How many words the longest name of any of ``activities`` has (a label may have
+    several: ``demo booked``)."""
+    return max((len(name.split()) for a in activities for name in a.names()), default=1)
 
 
 def usage(

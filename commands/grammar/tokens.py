@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from bot.messages.text import echo as echo
+
 DIGITS = re.compile(r"[0-9]+")
 """A count is ASCII digits only: ``int()`` would also accept ``٣`` or ``1_0``."""
 NUMBER_LIKE = re.compile(r"[+\-−]?\d+(?:[.,]\d*)*")
@@ -13,7 +15,8 @@ digits. ``3M`` or ``2x`` do not match, so they read as a note (``/logmeeting 3M 
 ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 """A person as Slack escapes them in command text: ``<@U123|alice>`` or ``<@U123>``."""
-MAX_ECHO = 40
+CHANNEL = re.compile(r"<#([CG][A-Z0-9]+)(?:\|[^>]*)?>")
+"""A channel as Slack escapes it in command text: ``<#C123|sales>`` or ``<#C123>``."""
 _SLACK_ENTITY = re.compile(r"&(amp|lt|gt);")
 _TYPED = {"amp": "&", "lt": "<", "gt": ">"}
 
@@ -28,8 +31,3 @@ def as_typed(text: str) -> str:
 
 def days(n: int) -> str:
     return f"{n} day" if n == 1 else f"{n} days"
-
-
-def echo(token: str) -> str:
-    """The text as typed, shortened if it is too long to be worth repeating."""
-    return token if len(token) <= MAX_ECHO else token[: MAX_ECHO - 1] + "…"
