@@ -26,7 +26,7 @@ from bot.messages import Message, weekly
 from bot.messages import admin as replies
 from bot.messages import checkin as checkin_messages
 from bot.messages.checkin import notice
-from bot.team.roster import is_rep, known_person
+from bot.team.roster import known_person
 from bot.team.state import load_state, rep_weeks
 from commands.caller import Caller, refusal
 from commands.checkin import retract

@@ -11,7 +11,7 @@ from bot.live.updates import LiveUpdates
 from bot.messages import Message
 from bot.messages.checkin import notice
 from bot.runtime import Runtime
-from bot.team.roster import is_manager, known_person
+from bot.team.roster import known_person
 from storage import people
 from storage.models import Person
 
