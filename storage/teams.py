@@ -57,6 +57,7 @@ async def load(session: AsyncSession, workspace: str, defaults: TeamSettings) ->
             retired=_activities(activities[row.id], active=False),
             managers=frozenset(managers[row.id]),
             changed={word: (who, at) for word, (who, at) in row.changed.items()},
+            created_at=row.created_at,
         )
         for row in rows
     ]
@@ -104,7 +105,7 @@ async def ensure_first_team(
         await session.execute(
             update(TeamRow)
             .where(TeamRow.id == upgraded, TeamRow.channel_id.is_(None))
-            .values(channel_id=channel, settings=dict(texts))
+            .values(channel_id=channel, settings=dict(texts), created_at=now)
         )
         await seed_activities(session, workspace, upgraded, activities, now)
         has_goals = await session.scalar(select(Goal.team_ref).where(Goal.team_ref == upgraded))
