@@ -32,6 +32,7 @@ from bot.team.state import load_state, rep_weeks
 from commands import team_admin
 from commands.caller import Caller, NoTeam, caller_of, refusal
 from commands.checkin import retract
+from commands.checkin_teams import checkin_teams, every_activity
 from commands.export import export_to_dm, first_day
 from commands.grammar.admin import (
     Away,
@@ -277,9 +278,11 @@ async def _back(caller: Caller, command: Back) -> Message:
 
 
 async def _undo(caller: Caller) -> Reply:
-    """A check-in is the person's, whichever teams it counts on: undo needs no team."""
+    """A check-in is the person's, whichever teams it counts on: undo needs no team.
+    The progress shown is on the team it counts on for them, as the Undo button's."""
     runtime, person = caller.runtime, caller.person
-    zone = runtime.zone(person.timezone, caller.zone)
+    teams = await checkin_teams(runtime, person, None)
+    zone = runtime.zone(person.timezone, teams.limits(runtime.team_defaults).timezone)
     today = local_date(runtime.now(), zone)
     week = week_start(today)
     began = datetime.combine(week, time(), tzinfo=zone)
@@ -290,14 +293,17 @@ async def _undo(caller: Caller) -> Reply:
     if latest is None:
         return Reply(notice("You have no check-in this week to undo. Nothing was changed."))
     try:
-        result = await undo(runtime, caller.team_id, latest.id, person.user_id)
+        result = await undo(
+            runtime, caller.team_id, latest.id, person.user_id, every_activity(teams)
+        )
     except CannotUndo as refusal:
         return Reply(notice(str(refusal)))
 
     async def strike(_respond: AsyncRespond) -> None:
         await retract(caller.live, caller.client, result, person)
 
-    return Reply(checkin_messages.undone(result.logged, result.progress, today), strike)
+    progress = result.progress(teams.home if teams.on_roster else None)
+    return Reply(checkin_messages.undone(result.logged, progress, today), strike)
 
 
 # Managers -------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.domain.activities import BUILT_IN, Activity
 from bot.domain.checkin import Logged
+from bot.domain.team_settings import TeamSettings
 from bot.domain.weeks import week_start
 from bot.live.updates import LiveUpdates
 from bot.messages import Message
@@ -30,6 +31,7 @@ from bot.messages.checkin import LOG_AGAIN_ACTION, UNDO_ACTION
 from bot.messages.weekly import NUDGE_LOG_ACTION, nudge_activity
 from bot.runtime import Runtime
 from bot.team.roster import known_person
+from commands.checkin_teams import CheckInTeams, checkin_teams, every_activity
 from commands.grammar.checkin import InvalidCheckIn, parse_checkin, split_activity, usage
 from commands.grammar.tokens import as_typed
 from commands.recording import CannotUndo, Outcome, Undone, record, undo
@@ -53,23 +55,33 @@ CHECKIN_SECONDS = 2.0
 and the answer still has to travel back."""
 
 
-def _usage(runtime: Runtime, activity: Activity | None) -> str:
-    s = runtime.settings
-    return usage(activity, max_count=s.max_count, backdate_days=s.backdate_days)
+def _usage(limits: TeamSettings, activity: Activity | None) -> str:
+    return usage(activity, max_count=limits.max_count, backdate_days=limits.backdate_days)
 
 
 def announce(
-    live: LiveUpdates, client: AsyncWebClient, person: Person, logged: Logged, outcome: Outcome
+    live: LiveUpdates,
+    client: AsyncWebClient,
+    person: Person,
+    teams: CheckInTeams,
+    logged: Logged,
+    outcome: Outcome,
 ) -> None:
-    """Queue the team's line (``bot.live.announcer``), a board update and a refresh of the
-    rep's App Home; all go out in tasks of their own, after the rep has their reply."""
+    """Queue each team's line (``bot.live.announcer``), its board update and a refresh
+    of the rep's App Home; all go out in tasks of their own, after the rep has their
+    reply."""
     runtime = live.runtime
-    team_week = week_start(runtime.today())
-    line = messages.announcement(
-        person.display_name, logged, outcome.progress, runtime.today(person.timezone), team_week
-    )
-    live.announcer.announce(client, person.team_id, outcome.checkin.id, line)
-    live.boards.refresh(client, person.team_id)
+    for team in teams.counting(logged.activity.key):
+        zone = team.settings.timezone
+        line = messages.announcement(
+            person.display_name,
+            logged,
+            outcome.progress(team, logged),
+            runtime.today(person.timezone, zone),
+            week_start(runtime.today(None, zone)),
+        )
+        live.announcer.announce(client, team, outcome.checkin.id, line)
+        live.boards.refresh(client, team)
     live.homes.refresh(client, person.team_id, person.user_id)
 
 
@@ -80,11 +92,17 @@ async def retract(
     bring the board and the rep's App Home up to date."""
     runtime, checkin = live.runtime, undone.checkin
     await live.announcer.posted(checkin.id)
-    async with runtime.sessions() as session:
-        latest = await queries.get_checkin(session, checkin.team_id, checkin.id)
-    channel, ts = (latest.announcement_channel, latest.announcement_ts) if latest else (None, None)
-    if channel and ts:
-        today = runtime.today(person.timezone)
+    try:
+        async with runtime.sessions() as session:
+            posted = await queries.announcements(session, checkin.id)
+    except DB_ERRORS as error:
+        log.warning("could not find the lines to strike through: %r", error)
+        posted = []
+    teams = await runtime.teams(checkin.team_id)
+    for channel, ts in posted:
+        team = teams.by_channel(channel)
+        zone = team.settings.timezone if team is not None else None
+        today = runtime.today(person.timezone, zone)
         struck = messages.announcement_undone(person.display_name, undone.logged, today)
         try:
             async with runtime.sessions() as session:
@@ -98,7 +116,8 @@ async def retract(
                 await client.chat_update(channel=channel, ts=ts, **update)
         except (*DB_ERRORS, SlackApiError) as error:
             log.warning("could not strike through announcement: %r", error)
-    live.boards.refresh(client, checkin.team_id)
+        if team is not None:
+            live.boards.refresh(client, team)
     live.homes.refresh(client, checkin.team_id, checkin.user_id)
 
 
@@ -130,23 +149,33 @@ async def _log(
     )
     if person is None:
         return
-    today = runtime.today(person.timezone)
-    settings = runtime.settings
+    teams = await checkin_teams(runtime, person, body.get("channel_id"))
+    limits = teams.limits(runtime.team_defaults)
+    today = runtime.today(person.timezone, limits.timezone)
     try:
         if activity is None:
-            activity, text = split_activity(text, await runtime.activities(team_id))
+            activity, text = split_activity(text, teams.activities)
+        elif not any(a.key == activity.key for a in teams.activities):
+            raise InvalidCheckIn(not_counted(teams, activity))
         request = parse_checkin(
-            text, today=today, max_count=settings.max_count, backdate_days=settings.backdate_days
+            text, today=today, max_count=limits.max_count, backdate_days=limits.backdate_days
         )
     except InvalidCheckIn as invalid:
         await ack(
-            response_type="ephemeral", **messages.problem(str(invalid), _usage(runtime, activity))
+            response_type="ephemeral", **messages.problem(str(invalid), _usage(limits, activity))
         )
         return
     logged = Logged(user_id, activity, request.count, request.day, request.note)
     await record_and_reply(
-        live, client, person, logged, today, ack, source="command", deadline=deadline
+        live, client, person, teams, logged, today, ack, source="command", deadline=deadline
     )
+
+
+def not_counted(teams: CheckInTeams, activity: Activity) -> str:
+    """Why a built-in activity's command logs nothing for this person."""
+    where = f"<#{teams.home.channel}>" if teams.home else "Your team"
+    counted = ", ".join(a.plural for a in teams.activities) or "nothing yet"
+    return f"{where} doesn't count {activity.plural}. It counts: {counted}."
 
 
 async def rep_within(
@@ -175,6 +204,7 @@ async def record_and_reply(
     live: LiveUpdates,
     client: AsyncWebClient,
     person: Person,
+    teams: CheckInTeams,
     logged: Logged,
     today: date,
     reply: Any,
@@ -199,20 +229,21 @@ async def record_and_reply(
         answer = NOT_SAVED if isinstance(error, NotSaved) else UNCONFIRMED
         await reply(response_type="ephemeral", **messages.notice(answer), **reply_options)
         return
+    progress = outcome.progress(teams.home if teams.on_roster else None, logged)
     if outcome.repeat:
-        reply_message: Message = messages.repeated(logged, outcome.progress, today)
+        reply_message: Message = messages.repeated(logged, progress, today)
     else:
         reply_message = messages.recorded(
             logged,
             outcome.checkin.id,
-            outcome.progress,
+            progress,
             today,
-            on_roster=person.in_channel,
-            channel=runtime.settings.channel,
+            on_roster=teams.on_roster,
+            channel=teams.home.channel if teams.home else runtime.settings.channel,
         )
     await reply(response_type="ephemeral", **reply_message, **reply_options)
     if not outcome.repeat:
-        announce(live, client, person, logged, outcome)
+        announce(live, client, person, teams, logged, outcome)
 
 
 MAX_CHECKIN_ID = 2**31 - 1
@@ -231,8 +262,9 @@ def _checkin_id(value: object) -> int:
 
 async def _presser(
     runtime: Runtime, client: AsyncWebClient, body: dict[str, Any], respond: AsyncRespond
-) -> tuple[Person, date, Deadline] | None:
-    """Who pressed a logging button, their today, and the check-in's clock, started now."""
+) -> tuple[Person, CheckInTeams, date, Deadline] | None:
+    """Who pressed a logging button, their teams, their today, and the check-in's
+    clock, started now."""
     deadline = Deadline(CHECKIN_SECONDS)
     person = await rep_within(
         runtime,
@@ -246,7 +278,9 @@ async def _presser(
     )
     if person is None:
         return None
-    return person, runtime.today(person.timezone), deadline
+    teams = await checkin_teams(runtime, person, (body.get("channel") or {}).get("id"))
+    today = runtime.today(person.timezone, teams.limits(runtime.team_defaults).timezone)
+    return person, teams, today, deadline
 
 
 def register(app: AsyncApp, live: LiveUpdates) -> None:
@@ -273,7 +307,9 @@ def register(app: AsyncApp, live: LiveUpdates) -> None:
         team_id, user_id = body["team"]["id"], body["user"]["id"]
         try:
             checkin_id = _checkin_id(body["actions"][0].get("value"))
-            result = await undo(runtime, team_id, checkin_id, user_id)
+            person = await known_person(runtime, client, team_id, user_id, user_id)
+            teams = await checkin_teams(runtime, person, None)
+            result = await undo(runtime, team_id, checkin_id, user_id, every_activity(teams))
         except (ValueError, CannotUndo) as refusal:
             reason = str(refusal) if isinstance(refusal, CannotUndo) else BROKEN_BUTTON
             await respond(
@@ -289,11 +325,9 @@ def register(app: AsyncApp, live: LiveUpdates) -> None:
                 ),
             )
             return
-        person = await known_person(runtime, client, team_id, user_id, user_id)
-        today = runtime.today(person.timezone)
-        await respond(
-            replace_original=True, **messages.undone(result.logged, result.progress, today)
-        )
+        today = runtime.today(person.timezone, teams.limits(runtime.team_defaults).timezone)
+        progress = result.progress(teams.home if teams.on_roster else None)
+        await respond(replace_original=True, **messages.undone(result.logged, progress, today))
         await retract(live, client, result, person)
 
     @app.action(re.compile(rf"^{NUDGE_LOG_ACTION}:"))
@@ -302,21 +336,22 @@ def register(app: AsyncApp, live: LiveUpdates) -> None:
     ) -> None:
         """**Log a meeting** on the Thursday nudge: one, today, for whoever pressed it."""
         await ack()
-        team_id, user_id = body["team"]["id"], body["user"]["id"]
+        user_id = body["user"]["id"]
         key = nudge_activity(body["actions"][0]["action_id"])
-        activity = next((a for a in await runtime.activities(team_id) if a.key == key), None)
-        if activity is None:
-            await respond(replace_original=False, **messages.notice(BROKEN_BUTTON))
-            return
         presser = await _presser(runtime, client, body, respond)
         if presser is None:
             return
-        person, today, deadline = presser
+        person, teams, today, deadline = presser
+        activity = next((a for a in teams.activities if a.key == key), None)
+        if activity is None:
+            await respond(replace_original=False, **messages.notice(BROKEN_BUTTON))
+            return
         logged = Logged(user_id, activity, 1, today, "")
         await record_and_reply(
             live,
             client,
             person,
+            teams,
             logged,
             today,
             respond,
@@ -330,10 +365,14 @@ def register(app: AsyncApp, live: LiveUpdates) -> None:
         ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient
     ) -> None:
         await ack()
-        team_id, user_id = body["team"]["id"], body["user"]["id"]
+        user_id = body["user"]["id"]
+        presser = await _presser(runtime, client, body, respond)
+        if presser is None:
+            return
+        person, teams, today, deadline = presser
         try:
             value = json.loads(body["actions"][0].get("value") or "")
-            activity = next(a for a in await runtime.activities(team_id) if a.key == value["a"])
+            activity = next(a for a in teams.activities if a.key == value["a"])
             count, note = value["c"], value["n"]
             if not (isinstance(count, int) and isinstance(note, str)):
                 raise TypeError("the count must be a number and the note text")
@@ -346,16 +385,13 @@ def register(app: AsyncApp, live: LiveUpdates) -> None:
                 replace_original=False, **messages.notice("You can only log for yourself.")
             )
             return
-        presser = await _presser(runtime, client, body, respond)
-        if presser is None:
-            return
-        person, today, deadline = presser
+        limits = teams.limits(runtime.team_defaults)
         try:
             replay = parse_checkin(
                 f"{logged.count} {logged.day.isoformat()} {logged.note}",
                 today=today,
-                max_count=runtime.settings.max_count,
-                backdate_days=runtime.settings.backdate_days,
+                max_count=limits.max_count,
+                backdate_days=limits.backdate_days,
             )
         except InvalidCheckIn as invalid:
             await respond(replace_original=False, **messages.notice(str(invalid)))
@@ -367,6 +403,7 @@ def register(app: AsyncApp, live: LiveUpdates) -> None:
             live,
             client,
             person,
+            teams,
             logged,
             today,
             respond,

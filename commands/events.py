@@ -1,4 +1,4 @@
-"""Events that keep the roster current. The roster follows the channel."""
+"""Events that keep the rosters current. Each team's roster follows its channel."""
 
 from __future__ import annotations
 
@@ -13,17 +13,19 @@ from storage import queries
 
 def register(app: AsyncApp, live: LiveUpdates) -> None:
     runtime = live.runtime
-    channel = runtime.settings.channel
+
+    async def membership(event: dict[str, Any], body: dict[str, Any], *, joined: bool) -> None:
+        team = (await runtime.teams(body["team_id"])).by_channel(event.get("channel"))
+        if team is not None:
+            await set_membership(runtime, body["team_id"], team.ref, event["user"], joined)
 
     @app.event("member_joined_channel")
     async def joined(event: dict[str, Any], body: dict[str, Any]) -> None:
-        if event.get("channel") == channel:
-            await set_membership(runtime, body["team_id"], event["user"], joined=True)
+        await membership(event, body, joined=True)
 
     @app.event("member_left_channel")
     async def left(event: dict[str, Any], body: dict[str, Any]) -> None:
-        if event.get("channel") == channel:
-            await set_membership(runtime, body["team_id"], event["user"], joined=False)
+        await membership(event, body, joined=False)
 
     @app.event("user_change")
     async def user_changed(event: dict[str, Any], body: dict[str, Any]) -> None:
@@ -35,6 +37,6 @@ def register(app: AsyncApp, live: LiveUpdates) -> None:
                 return
             await queries.save_person(
                 session,
-                person_from_slack(team_id, user, in_channel=known.in_channel, now=runtime.now()),
+                person_from_slack(team_id, user, now=runtime.now()),
             )
         runtime.forget_people(team_id, [user["id"]])

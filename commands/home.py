@@ -28,6 +28,7 @@ from bot.messages.usage import DEFAULT_EXPORT_WEEKS
 from bot.team.roster import known_person
 from commands.caller import caller_of, refusal
 from commands.checkin import CHECKIN_SECONDS, record_and_reply, rep_within
+from commands.checkin_teams import checkin_teams
 from commands.export import export_to_dm
 from commands.grammar.checkin import MAX_NOTE
 from commands.grammar.log_form import FormErrors, read_log_form
@@ -51,7 +52,6 @@ def direct_message(client: AsyncWebClient, user_id: str) -> Callable[..., Awaita
 
 def register(app: AsyncApp, live: LiveUpdates) -> None:
     runtime = live.runtime
-    settings = runtime.settings
 
     @app.event("app_home_opened")
     async def home_opened(
@@ -64,15 +64,17 @@ def register(app: AsyncApp, live: LiveUpdates) -> None:
     async def open_log_modal(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
         await ack()
         team_id, user_id = body["team"]["id"], body["user"]["id"]
-        activities = await runtime.activities(team_id)
         key = body["actions"][0].get("value")
         person = await known_person(runtime, client, team_id, user_id, body["user"].get("name", ""))
+        teams = await checkin_teams(runtime, person, None)
+        limits = teams.limits(runtime.team_defaults)
+        activities = teams.activities
         view = log_modal(
             activities,
             next((a for a in activities if a.key == key), None),
-            runtime.today(person.timezone),
-            max_count=settings.max_count,
-            backdate_days=settings.backdate_days,
+            runtime.today(person.timezone, limits.timezone),
+            max_count=limits.max_count,
+            backdate_days=limits.backdate_days,
             max_note=MAX_NOTE,
         )
         try:
@@ -98,14 +100,16 @@ def register(app: AsyncApp, live: LiveUpdates) -> None:
         )
         if person is None:
             return
-        today = runtime.today(person.timezone)
+        teams = await checkin_teams(runtime, person, None)
+        limits = teams.limits(runtime.team_defaults)
+        today = runtime.today(person.timezone, limits.timezone)
         try:
             form = read_log_form(
                 body["view"]["state"]["values"],
-                await runtime.activities(team_id),
+                teams.activities,
                 today=today,
-                max_count=settings.max_count,
-                backdate_days=settings.backdate_days,
+                max_count=limits.max_count,
+                backdate_days=limits.backdate_days,
             )
         except FormErrors as invalid:
             await ack(response_action="errors", errors=invalid.errors)
@@ -113,7 +117,7 @@ def register(app: AsyncApp, live: LiveUpdates) -> None:
         await ack()
         logged = Logged(user_id, form.activity, form.count, form.day, form.note)
         await record_and_reply(
-            live, client, person, logged, today, reply, source="modal", deadline=deadline
+            live, client, person, teams, logged, today, reply, source="modal", deadline=deadline
         )
 
     @app.action(HOME_EXPORT_ACTION)
@@ -126,8 +130,6 @@ def register(app: AsyncApp, live: LiveUpdates) -> None:
         if not caller.manager:
             await tell(**await refusal(caller, "export check-ins"))
             return
-        result = await export_to_dm(
-            runtime, client, caller.team, user_id, DEFAULT_EXPORT_WEEKS
-        )
+        result = await export_to_dm(runtime, client, caller.team, user_id, DEFAULT_EXPORT_WEEKS)
         if not result.ok:
             await tell(**result.message)

@@ -19,8 +19,9 @@ from bot.messages.checkin import notice
 from bot.messages.progress import rep_progress
 from bot.runtime import Runtime
 from bot.team.roster import known_person
-from bot.team.state import load_rep_history
+from bot.team.state import load_rep_history, member_of
 from commands.checkin import CHECKIN_SECONDS
+from commands.checkin_teams import checkin_teams
 from commands.grammar.tokens import MENTION
 from storage.deadline import Deadline, NotSaved, within
 
@@ -43,12 +44,20 @@ def target_user(text: str, caller: str) -> str | None:
 
 
 async def progress_message(
-    runtime: Runtime, client: AsyncWebClient, team_id: str, user_id: str
+    runtime: Runtime, client: AsyncWebClient, team_id: str, user_id: str, channel: str | None
 ) -> Message:
-    """One rep's week and their last four weeks, loaded in one round of queries."""
+    """One rep's week and their last four weeks on the team of ``channel`` (else their
+    first team), loaded in one round of queries."""
     person = await known_person(runtime, client, team_id, user_id, user_id)
-    this_week = week_start(runtime.today(person.timezone))
-    weeks = await load_rep_history(runtime, person, this_week, HISTORY_WEEKS)
+    teams = await checkin_teams(runtime, person, channel)
+    team = teams.home
+    if team is None:
+        return notice("There is no team yet: a manager can run /huddle setup in a channel.")
+    known = await runtime.known(team_id, user_id)
+    seat = next((s for s in known.seats if s.team_ref == team.ref), None) if known else None
+    rep = member_of(runtime, team, person, seat)
+    this_week = week_start(runtime.today(person.timezone, team.settings.timezone))
+    weeks = await load_rep_history(runtime, team, rep, this_week, HISTORY_WEEKS)
     return rep_progress(person.display_name, weeks[-1], weeks[:-1])
 
 
@@ -66,7 +75,7 @@ def register(app: AsyncApp, live: LiveUpdates) -> None:
         try:
             message = await within(
                 Deadline(CHECKIN_SECONDS),
-                lambda _: progress_message(runtime, client, team_id, whose),
+                lambda _: progress_message(runtime, client, team_id, whose, body.get("channel_id")),
             )
         except NotSaved as error:  # a read, so never unconfirmed
             log.warning("/progress for %s failed: %r", user_id, error)

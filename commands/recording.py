@@ -6,11 +6,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from bot.domain.activities import Activity
 from bot.domain.checkin import Logged
 from bot.domain.goals import ActivityProgress, rep_week
+from bot.domain.team import Team
 from bot.domain.weeks import week_start
 from bot.runtime import Runtime
 from storage import queries
@@ -22,33 +21,31 @@ from storage.queries import WeeksData
 @dataclass(frozen=True)
 class Outcome:
     checkin: CheckIn
-    progress: ActivityProgress
+    weeks: WeeksData
+    totals: Mapping[str, int]
+    """The rep's totals for the check-in's week, including it."""
     repeat: bool
     """True when nothing was stored because the same check-in was just logged."""
 
+    def progress(self, team: Team | None, logged: Logged) -> ActivityProgress:
+        """The rep's progress on the activity on ``team`` (no goal on no team)."""
+        return progress_on(team, self.weeks, self.totals, logged)
 
-def _progress(
-    data: WeeksData, totals: Mapping[str, int], activities: Sequence[Activity], logged: Logged
+
+def progress_on(
+    team: Team | None, data: WeeksData, totals: Mapping[str, int], logged: Logged
 ) -> ActivityProgress:
     week = week_start(logged.day)
+    goal_rows = data.goals.get(team.ref, []) if team is not None else []
     week_of_rep = rep_week(
         logged.user_id,
         week,
-        activities,
+        [logged.activity],
         totals,
-        data.goal_rows,
+        goal_rows,
         data.away.get(logged.user_id, []),
     )
     return week_of_rep.of(logged.activity.key)
-
-
-async def _activity_progress(
-    session: AsyncSession, runtime: Runtime, team_id: str, logged: Logged
-) -> ActivityProgress:
-    week = week_start(logged.day)
-    data = await queries.load_weeks(session, team_id, [logged.user_id], week, week)
-    totals = data.totals.get((logged.user_id, week), {})
-    return _progress(data, totals, await runtime.activities(team_id), logged)
 
 
 async def record(
@@ -67,7 +64,6 @@ async def record(
     ``commit`` (see :func:`storage.deadline.within`) learns when the commit starts.
     Check-ins arriving together are committed together (``Runtime.store_checkin``).
     """
-    activities = await runtime.activities(team_id)
     candidate = CheckIn(
         team_id=team_id,
         user_id=logged.user_id,
@@ -79,22 +75,29 @@ async def record(
         created_at=runtime.now(),
     )
     stored = await runtime.store_checkin(candidate, allow_repeat=allow_repeat, commit=commit)
-    progress = _progress(stored.weeks, stored.totals, activities, logged)
-    return Outcome(stored.checkin, progress, stored.repeat)
+    return Outcome(stored.checkin, stored.weeks, stored.totals, stored.repeat)
 
 
 @dataclass(frozen=True)
 class Undone:
     checkin: CheckIn
     logged: Logged
-    progress: ActivityProgress
+    weeks: WeeksData
+
+    def progress(self, team: Team | None) -> ActivityProgress:
+        week = week_start(self.logged.day)
+        totals = self.weeks.totals.get((self.logged.user_id, week), {})
+        return progress_on(team, self.weeks, totals, self.logged)
 
 
 class CannotUndo(Exception):
     """A user-facing reason the undo did not happen."""
 
 
-async def undo(runtime: Runtime, team_id: str, checkin_id: int, user_id: str) -> Undone:
+async def undo(
+    runtime: Runtime, team_id: str, checkin_id: int, user_id: str, activities: Sequence[Activity]
+) -> Undone:
+    """Undo the rep's check-in; ``activities`` name it (a retired one included)."""
     async with runtime.sessions.begin() as session:
         await queries.lock_reps(session, team_id, [user_id])
         checkin = await queries.get_checkin(session, team_id, checkin_id)
@@ -104,11 +107,14 @@ async def undo(runtime: Runtime, team_id: str, checkin_id: int, user_id: str) ->
             raise CannotUndo("That check-in was already undone.")
         checkin.undone_at = runtime.now()
         await session.flush()
-        activities = await runtime.activities(team_id)
-        activity = next(a for a in activities if a.key == checkin.activity)
+        activity = next(
+            (a for a in activities if a.key == checkin.activity),
+            Activity(checkin.activity, checkin.activity, checkin.activity),
+        )
         logged = logged_from(checkin, activity)
-        progress = await _activity_progress(session, runtime, team_id, logged)
-    return Undone(checkin, logged, progress)
+        week = week_start(logged.day)
+        data = await queries.load_weeks(session, team_id, [user_id], week, week)
+    return Undone(checkin, logged, data)
 
 
 def logged_from(checkin: CheckIn, activity: Activity) -> Logged:

@@ -33,7 +33,8 @@ from bot.messages import Message
 from bot.messages import team_admin as replies
 from bot.messages.admin import command_problem
 from bot.messages.checkin import notice
-from bot.team.channel_sync import sync_team_channel
+from bot.team.roster import sync_roster
+from bot.team.setup import setting_texts
 from commands.caller import Caller, refusal
 from commands.grammar.team_admin import (
     AddActivity,
@@ -42,7 +43,6 @@ from commands.grammar.team_admin import (
     RosterChange,
 )
 from storage import memberships, teams
-from storage.teams import texts_of
 
 log = logging.getLogger(__name__)
 _SLACK_ERRORS = (SlackApiError, aiohttp.ClientError, TimeoutError)
@@ -100,7 +100,7 @@ async def setup(caller: Caller, channel: str | None) -> Message:
             session,
             caller.team_id,
             channel,
-            texts_of(defaults),
+            setting_texts(defaults),
             BUILT_IN,
             runtime.settings.goals,
             caller.person.user_id,
@@ -112,7 +112,7 @@ async def setup(caller: Caller, channel: str | None) -> Message:
         made = (await runtime.teams(caller.team_id)).by_channel(channel)
         return _already(caller, made) if made else replies.not_in_channel(channel)
     try:
-        await sync_team_channel(runtime, caller.client, caller.team_id, ref, channel)
+        await sync_roster(runtime, caller.client, caller.team_id)
     except _SLACK_ERRORS as error:  # the scheduler's roster sync fills it in later
         log.warning("reading the members of %s failed: %r", channel, error)
     return replies.team_created(channel, defaults, *next_runs(runtime.now(), defaults))

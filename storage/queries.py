@@ -24,7 +24,6 @@ from sqlalchemy import (
     text,
     tuple_,
     type_coerce,
-    update,
 )
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -32,6 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.goals import GoalRow
 from storage.models import (
+    Announcement,
     AwayPeriod,
     CheckIn,
     Goal,
@@ -161,12 +161,22 @@ async def get_checkin(session: AsyncSession, team_id: str, checkin_id: int) -> C
 async def set_announcement(
     session: AsyncSession, checkin_ids: Collection[int], channel: str, ts: str
 ) -> None:
-    """Where the team's line for these check-ins went (one message may carry several)."""
+    """Where a team's line for these check-ins went (one message may carry several)."""
     await session.execute(
-        update(CheckIn)
-        .where(CheckIn.id.in_(checkin_ids))
-        .values(announcement_channel=channel, announcement_ts=ts)
+        dialect_insert(session)(Announcement)
+        .values([dict(checkin_id=i, channel=channel, ts=ts) for i in checkin_ids])
+        .on_conflict_do_update(index_elements=["checkin_id", "channel"], set_={"ts": ts})
     )
+
+
+async def announcements(session: AsyncSession, checkin_id: int) -> list[tuple[str, str]]:
+    """Every (channel, ts) where the check-in's lines went, one per team."""
+    rows = await session.execute(
+        select(Announcement.channel, Announcement.ts)
+        .where(Announcement.checkin_id == checkin_id)
+        .order_by(Announcement.channel)
+    )
+    return [(channel, ts) for channel, ts in rows]
 
 
 async def undone_among(session: AsyncSession, checkin_ids: Collection[int]) -> set[int]:
@@ -180,8 +190,8 @@ async def undone_among(session: AsyncSession, checkin_ids: Collection[int]) -> s
 async def announced_with(session: AsyncSession, channel: str, ts: str) -> list[int]:
     """The check-ins whose lines share the message at (channel, ts)."""
     rows = await session.scalars(
-        select(CheckIn.id).where(
-            CheckIn.announcement_channel == channel, CheckIn.announcement_ts == ts
+        select(Announcement.checkin_id).where(
+            Announcement.channel == channel, Announcement.ts == ts
         )
     )
     return list(rows)
@@ -248,8 +258,8 @@ async def load_weeks(
             Goal.team_id == team_id, Goal.valid_from <= last_week
         )
     )
-    for team_ref, *row in goals:
-        data.goals[team_ref].append(GoalRow(*row))
+    for team_ref, activity, user_id, valid_from, target in goals:
+        data.goals[team_ref].append(GoalRow(activity, user_id, valid_from, target))
     for user_id, first, last in await session.execute(away):
         data.away[user_id].append((first, last))
     return data

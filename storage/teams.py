@@ -52,19 +52,21 @@ async def load(session: AsyncSession, workspace: str, defaults: TeamSettings) ->
             ref=row.id,
             workspace=workspace,
             channel=row.channel_id or "",
-            settings=TeamSettings.from_texts({**texts_of(defaults), **row.settings}),
+            settings=stored_settings(row.settings, defaults),
             activities=_activities(activities[row.id], active=True),
             retired=_activities(activities[row.id], active=False),
             managers=frozenset(managers[row.id]),
             changed={word: (who, at) for word, (who, at) in row.changed.items()},
+            created_at=row.created_at,
         )
         for row in rows
     ]
 
 
-def texts_of(settings: TeamSettings) -> dict[str, str]:
-    """Every setting's canonical text, as a team's row stores them."""
-    return {word: setting_text(settings, word) for word in TEAM_SETTINGS}
+def stored_settings(texts: Mapping[str, str], defaults: TeamSettings) -> TeamSettings:
+    """A team's settings: what it stored, ``defaults`` for anything it did not."""
+    merged = {word: setting_text(defaults, word) for word in TEAM_SETTINGS}
+    return TeamSettings.from_texts({**merged, **texts})
 
 
 def _activities(rows: Iterable[TeamActivity], *, active: bool) -> tuple[Activity, ...]:
@@ -103,7 +105,7 @@ async def ensure_first_team(
         await session.execute(
             update(TeamRow)
             .where(TeamRow.id == upgraded, TeamRow.channel_id.is_(None))
-            .values(channel_id=channel, settings=dict(texts))
+            .values(channel_id=channel, settings=dict(texts), created_at=now)
         )
         await seed_activities(session, workspace, upgraded, activities, now)
         has_goals = await session.scalar(select(Goal.team_ref).where(Goal.team_ref == upgraded))
@@ -125,7 +127,7 @@ async def create(
 ) -> int | None:
     """Make ``channel`` a team with these settings, activities and goals; its creator
     (a user ID, or ``config``) becomes its manager. None when it already is a team."""
-    inserted = await session.scalar(
+    inserted: int | None = await session.scalar(
         dialect_insert(session)(TeamRow)
         .values(
             team_id=workspace,

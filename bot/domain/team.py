@@ -8,10 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.domain.activities import Activity, resolve_activity
 from bot.domain.team_settings import TeamSettings
+
+FOUNDING_GRACE = timedelta(hours=1)
+"""Members found within this long of a team's creation were there before it."""
 
 
 @dataclass(frozen=True)
@@ -28,6 +31,13 @@ class Team:
     managers: frozenset[str] = frozenset()
     changed: Mapping[str, tuple[str, str]] = field(default_factory=dict)
     """Setting word -> (user ID, ISO instant) of its last change in Slack."""
+    created_at: datetime | None = None
+
+    def joined_later(self, joined_at: datetime) -> bool:
+        """Whether someone first seen in the channel at ``joined_at`` joined an existing
+        team (their first week is prorated from that day), rather than being there when
+        it was set up, or when Huddle was upgraded to teams (judged from that week)."""
+        return self.created_at is not None and joined_at > self.created_at + FOUNDING_GRACE
 
     def counts(self, key: str) -> bool:
         return any(a.key == key for a in self.activities)

@@ -19,6 +19,7 @@ from datetime import date
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.domain.team import Team
 from bot.messages import Message
 from bot.messages.announcements import Line, grouped
 from bot.runtime import Runtime
@@ -38,17 +39,21 @@ POST_INTERVAL_SECONDS = 1.0
 class Announcer:
     runtime: Runtime
     pacer: Pacer = field(default_factory=lambda: Pacer(POST_INTERVAL_SECONDS))
-    _waiting: dict[str, list[tuple[date, Line]]] = field(default_factory=lambda: defaultdict(list))
+    _waiting: dict[tuple[str, str], list[tuple[date, Line]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+    """Per (workspace, team channel), the lines waiting for the next post."""
     _unposted: dict[int, asyncio.Event] = field(default_factory=dict)
     """Check-ins whose line is not posted (or given up on) yet, for :meth:`posted`."""
 
-    def announce(
-        self, client: AsyncWebClient, team_id: str, checkin_id: int, line: Message
-    ) -> None:
-        """Post the line soon (in a task of its own), in the thread of today's board."""
-        self._unposted[checkin_id] = asyncio.Event()
-        self._waiting[team_id].append((self.runtime.today(), (checkin_id, line)))
-        self.pacer.due(team_id, lambda: self._post(client, team_id))
+    def announce(self, client: AsyncWebClient, team: Team, checkin_id: int, line: Message) -> None:
+        """Post the line soon (in a task of its own), in the thread of the team's board
+        of today."""
+        self._unposted.setdefault(checkin_id, asyncio.Event())
+        where = (team.workspace, team.channel)
+        today = self.runtime.today(None, team.settings.timezone)
+        self._waiting[where].append((today, (checkin_id, line)))
+        self.pacer.due(f"{team.workspace}:{team.channel}", lambda: self._post(client, where))
 
     async def posted(self, checkin_id: int) -> None:
         """Wait until this process has posted (or dropped) the check-in's line and
@@ -58,13 +63,13 @@ class Announcer:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(event.wait(), UNDO_WAIT_SECONDS)
 
-    async def _post(self, client: AsyncWebClient, team_id: str) -> None:
+    async def _post(self, client: AsyncWebClient, where: tuple[str, str]) -> None:
         """Post what is waiting and remember where, so an undo can strike its line.
         Failures are logged, not shown: the check-ins are safe and every rep already
         has their receipt."""
-        waiting = self._waiting.pop(team_id, [])
+        waiting = self._waiting.pop(where, [])
         try:
-            await self._post_lines(client, team_id, waiting)
+            await self._post_lines(client, where, waiting)
         finally:
             for _, (checkin_id, _line) in waiting:
                 if (event := self._unposted.pop(checkin_id, None)) is not None:
@@ -73,7 +78,7 @@ class Announcer:
     async def _post_lines(
         self,
         client: AsyncWebClient,
-        team_id: str,
+        where: tuple[str, str],
         waiting: list[tuple[date, Line]],
     ) -> None:
         try:
@@ -88,7 +93,7 @@ class Announcer:
                 by_day[day].append(line)
         posts = []
         for day, lines in by_day.items():
-            posts += await self._send(client, team_id, day, lines)
+            posts += await self._send(client, where, day, lines)
         try:
             async with self.runtime.sessions.begin() as session:
                 for ids, channel, ts in posts:
@@ -97,10 +102,10 @@ class Announcer:
             log.warning("where check-ins %s were announced is not saved: %r", posts, error)
 
     async def _send(
-        self, client: AsyncWebClient, team_id: str, day: date, lines: list[Line]
+        self, client: AsyncWebClient, where: tuple[str, str], day: date, lines: list[Line]
     ) -> list[tuple[list[int], str, str]]:
         """Each group's (check-in ids, channel, ts), up to the first post that failed."""
-        channel = self.runtime.settings.channel
+        team_id, channel = where
         thread = await self._board_ts(team_id, channel, day)
         posts: list[tuple[list[int], str, str]] = []
         try:

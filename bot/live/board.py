@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.domain.team import Team
 from bot.domain.weeks import week_start
 from bot.messages import weekly as messages
 from bot.runtime import Runtime
@@ -37,21 +38,21 @@ class BoardKeeper:
     runtime: Runtime
     pacer: Pacer = field(default_factory=lambda: Pacer(UPDATE_INTERVAL_SECONDS))
 
-    def refresh(self, client: AsyncWebClient, team_id: str) -> None:
-        """Bring the board up to date soon (in a task of its own)."""
-        self.pacer.due(team_id, lambda: self.update(client, team_id))
+    def refresh(self, client: AsyncWebClient, team: Team) -> None:
+        """Bring the team's board up to date soon (in a task of its own)."""
+        self.pacer.due(f"{team.workspace}:{team.channel}", lambda: self.update(client, team))
 
-    async def update(self, client: AsyncWebClient, team_id: str) -> None:
+    async def update(self, client: AsyncWebClient, team: Team) -> None:
         """Update today's board now, if it was posted (``refresh`` paces calls to this)."""
         runtime = self.runtime
-        today = runtime.today()
-        key = ledger.LedgerKey(HUDDLE, runtime.settings.channel, today.isoformat())
+        today = runtime.today(None, team.settings.timezone)
+        key = ledger.LedgerKey(HUDDLE, team.channel, today.isoformat())
         async with runtime.sessions() as session:
-            board = await ledger.sent(session, team_id, key)
+            board = await ledger.sent(session, team.workspace, key)
         if board is None or board.ts is None or board.channel is None:
             return
         week = week_start(today)
-        state = await load_state(runtime, team_id, week, week)
+        state = await load_state(runtime, team, week, week)
         try:
             await client.chat_update(
                 channel=board.channel, ts=board.ts, **messages.board(today, rep_weeks(state, week))

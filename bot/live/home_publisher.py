@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
@@ -17,11 +18,11 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.domain.weeks import week_start
 from bot.messages import Message, weekly
-from bot.messages.home import HISTORY_WEEKS, HomeData, home
+from bot.messages.home import HISTORY_WEEKS, MAX_HOME_TEAMS, HomeData, home
 from bot.runtime import Runtime
 from bot.runtime.batching import Pacer
-from bot.team.roster import is_manager, known_person
-from bot.team.state import judged_from, load_rep_history, load_state, rep_weeks
+from bot.team.roster import known_person
+from bot.team.state import load_rep_history, load_state, member_of, rep_weeks
 from storage.errors import DB_ERRORS
 
 log = logging.getLogger(__name__)
@@ -30,20 +31,33 @@ log = logging.getLogger(__name__)
 async def home_view(
     runtime: Runtime, client: AsyncWebClient, team_id: str, user_id: str
 ) -> Message:
-    """The Home of ``user_id``, loaded in one round of queries (plus the team's state
-    for a manager): never one query per rep."""
+    """The Home of ``user_id``: their part of each of their teams (a person on none
+    sees the first team's, with how to join), in one round of queries per team shown
+    (plus the team's state for a manager): never one query per rep."""
     person = await known_person(runtime, client, team_id, user_id, user_id)
-    today = runtime.today(person.timezone)
-    weeks = await load_rep_history(runtime, person, week_start(today), HISTORY_WEEKS)
-    started = judged_from(runtime, person)
-    board = None
-    if is_manager(runtime, person):
-        team_today = runtime.today()
-        this_week = week_start(team_today)
-        state = await load_state(runtime, team_id, this_week, this_week)
-        board = weekly.board(team_today, rep_weeks(state, this_week), in_channel=False)
-    data = HomeData(weeks, started, person.in_channel, runtime.settings.channel, board)
-    return home(data)
+    known = await runtime.known(team_id, user_id)
+    seats = known.seats if known is not None else ()
+    teams = await runtime.teams(team_id)
+    human = not (person.is_bot or person.is_deleted)
+    reps_on = teams.rep_teams(seats, human=human)
+    shown = reps_on + [t for t in teams.managed_by(user_id) if t not in reps_on]
+    if not shown:
+        shown = list(teams)[:1]
+    parts = []
+    for team in shown[:MAX_HOME_TEAMS]:
+        seat = next((s for s in seats if s.team_ref == team.ref), None)
+        rep = member_of(runtime, team, person, seat)
+        today = runtime.today(person.timezone, team.settings.timezone)
+        weeks = await load_rep_history(runtime, team, rep, week_start(today), HISTORY_WEEKS)
+        board = None
+        if user_id in team.managers:
+            team_today = runtime.today(None, team.settings.timezone)
+            this_week = week_start(team_today)
+            state = await load_state(runtime, team, this_week, this_week)
+            board = weekly.board(team_today, rep_weeks(state, this_week), in_channel=False)
+        started = rep.since if rep.since != date.min else week_start(today)
+        parts.append(HomeData(weeks, started, team in reps_on, team.channel, board))
+    return home(parts)
 
 
 PUBLISH_INTERVAL_SECONDS = 0.6

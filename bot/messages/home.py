@@ -150,8 +150,23 @@ def _manager_panel(board: Message) -> list[Block]:
     ]
 
 
-def home(data: HomeData) -> Message:
-    """The ``views.publish`` view."""
+MAX_HOME_TEAMS = 3
+"""Teams one Home shows in full (each about 25 blocks; Slack allows 100)."""
+
+
+def home(data: HomeData | Sequence[HomeData]) -> Message:
+    """The ``views.publish`` view: one team's part, or each team's under its channel."""
+    if isinstance(data, HomeData):
+        return {"type": "home", "blocks": _team_blocks(data)}
+    if len(data) == 1:
+        return home(data[0])
+    blocks: list[Block] = []
+    for part in data[:MAX_HOME_TEAMS]:
+        blocks += [section(f"*<#{part.channel}>*"), *_team_blocks(part), {"type": "divider"}]
+    return {"type": "home", "blocks": blocks[:-1]}
+
+
+def _team_blocks(data: HomeData) -> list[Block]:
     current = data.weeks[-1]
     last_day = current.week + timedelta(days=6)
     blocks: list[Block] = [
@@ -164,4 +179,4 @@ def home(data: HomeData) -> Message:
     blocks += [{"type": "divider"}, *_history(data.weeks, data.started)]
     if data.board is not None:
         blocks += _manager_panel(data.board)
-    return {"type": "home", "blocks": blocks}
+    return blocks

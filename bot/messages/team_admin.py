@@ -57,21 +57,6 @@ def _setting_line(settings: TeamSettings, word: str, change: SettingChange | Non
     return f"*{setting.label}* (`{word}`): `{setting_text(settings, word)}`{clock} — _{source}_"
 
 
-def settings_lines(
-    channel: str,
-    settings: TeamSettings,
-    changes: Mapping[str, SettingChange],
-    next_nudge: datetime,
-    next_summary: datetime,
-) -> list[str]:
-    """The lines of :func:`team_settings_view`, for replies that show them too."""
-    return [
-        f"*Settings of <#{channel}>*",
-        *(_setting_line(settings, word, changes.get(word)) for word in TEAM_SETTINGS),
-        *_next_lines(next_nudge, next_summary),
-    ]
-
-
 def team_settings_view(
     channel: str,
     settings: TeamSettings,
@@ -82,7 +67,11 @@ def team_settings_view(
     """``/huddle settings`` for the team of ``channel``: each setting, its value and where
     it came from (``changes``: the ones a manager set in Slack, by word), and when the
     next nudge and summary go out (``next_nudge`` in the caller's or the team's zone)."""
-    lines = settings_lines(channel, settings, changes, next_nudge, next_summary)
+    lines = [
+        f"*Settings of <#{channel}>*",
+        *(_setting_line(settings, word, changes.get(word)) for word in TEAM_SETTINGS),
+        *_next_lines(next_nudge, next_summary),
+    ]
     return {
         "text": f"Settings of the team in <#{channel}>",
         "blocks": [*sections(lines), context(_CHANGE_HINT)],

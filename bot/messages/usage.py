@@ -59,7 +59,7 @@ USAGE: tuple[Usage, ...] = (
     Usage(
         "settings",
         "/huddle settings",
-        "the team's timezone, schedule and limits",
+        "the channel, timezone, schedule and limits",
         managers_only=True,
     ),
     Usage(

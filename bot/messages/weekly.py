@@ -266,6 +266,38 @@ def nudge(line: RepLine, summary_label: str) -> Message:
     return {"text": text, "blocks": blocks}
 
 
+def team_nudge(parts: Sequence[tuple[str, RepLine, str]]) -> Message:
+    """One nudge for a rep on several teams: what is left on each (channel, line,
+    summary label), with one log button per activity, since a check-in counts on
+    every team that counts it. One team: exactly :func:`nudge`."""
+    if len(parts) == 1:
+        _, line, label = parts[0]
+        return nudge(line, label)
+    name = parts[0][1].label
+    intro = f"Hi {name} — to hit this week's goals on each of your teams:"
+    blocks: list[Block] = [section(intro)]
+    phrases: list[str] = []
+    buttons: dict[str, Block] = {}
+    for channel, line, label in parts:
+        short = line.week.short
+        bullets = [f"• *{p.activity.quantity(p.left)}* to go ({p.done} of {p.goal})" for p in short]
+        blocks.append(section("\n".join([f"<#{channel}> (before {escape(label)}):", *bullets])))
+        phrases.append(
+            f"<#{channel}>: "
+            + "; ".join(
+                f"{p.activity.quantity(p.left)} to go ({p.done} of {p.goal})" for p in short
+            )
+        )
+        for p in short:
+            buttons.setdefault(
+                p.activity.key, log_button(p.activity, nudge_action_id(p.activity.key))
+            )
+    row = list(buttons.values())
+    for i in range(0, len(row), _BUTTONS_PER_ACTIONS):
+        blocks.append({"type": "actions", "elements": row[i : i + _BUTTONS_PER_ACTIONS]})
+    return {"text": f"{intro} " + " · ".join(phrases) + ".", "blocks": blocks}
+
+
 # ----------------------------------------------------------------------- summary
 
 

@@ -19,9 +19,15 @@ from functools import cache, partial
 from zoneinfo import ZoneInfo
 
 from bot.domain.goals import PATTERN_WEEKS, GoalBook
-from bot.domain.settings import Settings
 from bot.domain.weeks import iso_week, local_date, week_start
-from bot.domain.windows import Window, huddle_window, nudge_window, summary_window, weekly_day
+from bot.domain.windows import (
+    Timetable,
+    Window,
+    huddle_window,
+    nudge_window,
+    summary_window,
+    weekly_day,
+)
 from bot.messages import Message
 from bot.messages import weekly as messages
 from bot.messages.weekly import RepLine
@@ -101,7 +107,15 @@ class Plan:
     """Items that were due but not planned, and why (already sent, being sent…)."""
 
 
-def weeks_to_load(now: datetime, settings: Settings) -> tuple[date, date]:
+def weeks_to_load(now: datetime, timetables: Iterable[Timetable]) -> tuple[date, date]:
+    """First and last Monday whose data a plan of these teams at ``now`` needs."""
+    spans = [_weeks_to_load(now, timetable) for timetable in timetables]
+    if not spans:
+        return (week_start(now.date()),) * 2
+    return min(first for first, _ in spans), max(last for _, last in spans)
+
+
+def _weeks_to_load(now: datetime, settings: Timetable) -> tuple[date, date]:
     """First and last Monday whose data a plan at ``now`` needs: this week (the board),
     a week whose nudge can be open on any rep's clock or whose summary is due, and the
     weeks before a due digest (patterns). On a Thursday evening that is one week of a
@@ -131,13 +145,20 @@ class _Offer:
 
 
 def _parts(
-    kind: str, to: str, period: str, parts: Sequence[Message], opens_at: datetime
+    kind: str,
+    to: str,
+    period: str,
+    parts: Sequence[Message],
+    opens_at: datetime,
+    recipient: str | None = None,
 ) -> list[_Offer]:
-    """One ledger row per message; parts after the first go in the first one's thread."""
-    first = LedgerKey(kind, to, period)
+    """One ledger row per message; parts after the first go in the first one's thread.
+    ``recipient`` is the ledger's name for ``to`` when it differs (a digest's)."""
+    name = recipient or to
+    first = LedgerKey(kind, name, period)
     offers = [_Offer(first, to, _built(parts[0]), opens_at)]
     offers += [
-        _Offer(LedgerKey(kind, f"{to}#{i}", period), to, _built(part), opens_at, parent=first)
+        _Offer(LedgerKey(kind, f"{name}#{i}", period), to, _built(part), opens_at, parent=first)
         for i, part in enumerate(parts[1:], start=2)
     ]
     return offers
@@ -164,11 +185,16 @@ def chart_filename(key: LedgerKey) -> str:
 
 
 def _chart(
-    kind: str, to: str, period: str, parts: Sequence[_Offer], chart: Callable[[], Chart]
+    kind: str,
+    to: str,
+    period: str,
+    parts: Sequence[_Offer],
+    chart: Callable[[], Chart],
+    recipient: str | None = None,
 ) -> _Offer:
     """The chart of a summary or digest (``parts``): shared after its first part, in
     its thread when it was split, under a ledger row of its own."""
-    key = LedgerKey(kind, to, period)
+    key = LedgerKey(kind, recipient or to, period)
     split = len(parts) > 1
 
     def upload() -> Upload:
@@ -200,13 +226,75 @@ def _due(window: Window | None, now: datetime, kind: str, week: date, force: For
     return window is not None and window.contains(now)
 
 
-def plan(now: datetime, settings: Settings, state: TeamState, force: Force | None = None) -> Plan:
-    """Everything due at ``now`` that the ledger does not already account for."""
+@dataclass(frozen=True)
+class _NudgePart:
+    """What is left on one team, for a rep's nudge."""
+
+    channel: str
+    line: RepLine
+    summary_label: str
+    opens_at: datetime
+
+
+def plan(now: datetime, states: Sequence[TeamState], force: Force | None = None) -> Plan:
+    """Everything due at ``now`` for these teams (of one workspace) that the ledger
+    does not already account for. A rep on several teams gets one nudge a week,
+    listing what is left on each; within a window the teams take turns."""
     result = Plan()
-    channel = settings.channel
+    offers: list[tuple[_Offer, int]] = []
+    nudges: dict[tuple[str, date], list[_NudgePart]] = defaultdict(list)
+    due_nudges: set[tuple[str, date]] = set()
+    ledger_rows: dict[LedgerKey, LedgerRow] = {}
+    for state in states:
+        ledger_rows.update(state.ledger)
+        team_offers = _team_offers(now, state, force, nudges, due_nudges, result)
+        offers += _turns(team_offers)
+    for user_id, week in sorted(due_nudges, key=lambda k: (k[1], k[0])):
+        parts = sorted(nudges[(user_id, week)], key=lambda p: p.opens_at)
+        key = LedgerKey(NUDGE, user_id, iso_week(week))
+        build = partial(messages.team_nudge, [(p.channel, p.line, p.summary_label) for p in parts])
+        offers.append((_Offer(key, user_id, build, parts[0].opens_at), 0))
+
+    # Earliest window first; within a window the teams take turns (a stable sort keeps
+    # each team's order).
+    for offer, _turn in sorted(offers, key=lambda item: (item[0].opens_at, item[1])):
+        row = ledger_rows.get(offer.key)
+        reason = _skipped_because(row, now)
+        if reason is None:
+            upload = offer.upload() if offer.upload is not None else None
+            send = Send(
+                offer.key, offer.to, offer.build(), row, offer.parent, upload, offer.opens_at
+            )
+            result.sends.append(send)
+        else:
+            result.skipped.append((offer.key, reason))
+    return result
+
+
+def _turns(offers: Sequence[_Offer]) -> list[tuple[_Offer, int]]:
+    """Each offer with its turn among the team's offers of the same window."""
+    seen: dict[datetime, int] = defaultdict(int)
+    turns = []
+    for offer in sorted(offers, key=lambda o: o.opens_at):
+        turns.append((offer, seen[offer.opens_at]))
+        seen[offer.opens_at] += 1
+    return turns
+
+
+def _team_offers(
+    now: datetime,
+    state: TeamState,
+    force: Force | None,
+    nudges: dict[tuple[str, date], list[_NudgePart]],
+    due_nudges: set[tuple[str, date]],
+    result: Plan,
+) -> list[_Offer]:
+    """One team's board, summary and digests, and its part of each rep's nudge."""
+    settings = state.team.settings
+    channel = state.team.channel
     this_week = week_start(local_date(now, settings.timezone))
     offers: list[_Offer] = []
-    goals = GoalBook(state.weeks.goal_rows)
+    goals = GoalBook(state.goal_rows)
     computed: dict[date, list[RepLine]] = {}
 
     def lines(week: date) -> list[RepLine]:
@@ -239,15 +327,19 @@ def plan(now: datetime, settings: Settings, state: TeamState, force: Force | Non
         windows = _nudge_windows(state.reps, week, settings)
         due = {zone for zone, window in windows.items() if _due(window, now, NUDGE, week, force)}
         summary_key = LedgerKey(SUMMARY, channel, period)
-        if due and _posted(state.ledger.get(summary_key)):
+        summary_posted = _posted(state.ledger.get(summary_key))
+        if due and summary_posted:
             result.skipped.append((summary_key, "posted, so that week's nudges no longer go out"))
-        elif due:  # only then are the week's lines worth working out
+        if not summary_posted and _nudge_may_open(now, week, settings, force):
             for rep, line in zip(state.reps, lines(week), strict=True):
+                if not _needs_nudge(state, rep, line, now):
+                    continue
                 window = windows[rep.timezone]
-                if rep.timezone in due and _needs_nudge(state, rep, line, now):
-                    nudge = partial(messages.nudge, line, summary_label)
-                    key = LedgerKey(NUDGE, rep.user_id, period)
-                    offers.append(_Offer(key, rep.user_id, nudge, window.start))
+                nudges[(rep.user_id, week)].append(
+                    _NudgePart(channel, line, summary_label, window.start)
+                )
+                if rep.timezone in due:
+                    due_nudges.add((rep.user_id, week))
         window = summary_window(week, settings)
         if _due(window, now, SUMMARY, week, force):
             text = messages.summary(week, lines(week))
@@ -261,22 +353,27 @@ def plan(now: datetime, settings: Settings, state: TeamState, force: Force | Non
             # One chart for every manager, built once, so the sender draws it once.
             trend = cache(partial(trend_chart_of, week, missed, patterns, judged))
             for manager in state.managers:
-                parts = _parts(DIGEST, manager, period, digest, window.start)
-                offers += [*parts, _chart(DIGEST_CHART, manager, period, parts, trend)]
+                recipient = digest_recipient(manager, state.team.ref)
+                parts = _parts(DIGEST, manager, period, digest, window.start, recipient)
+                offers += [*parts, _chart(DIGEST_CHART, manager, period, parts, trend, recipient)]
+    return offers
 
-    # Earliest window first (a stable sort keeps the reps' order within a window).
-    for offer in sorted(offers, key=lambda o: o.opens_at):
-        row = state.ledger.get(offer.key)
-        reason = _skipped_because(row, now)
-        if reason is None:
-            upload = offer.upload() if offer.upload is not None else None
-            send = Send(
-                offer.key, offer.to, offer.build(), row, offer.parent, upload, offer.opens_at
-            )
-            result.sends.append(send)
-        else:
-            result.skipped.append((offer.key, reason))
-    return result
+
+def digest_recipient(manager: str, team_ref: int) -> str:
+    """A digest's ledger recipient: a manager of two teams gets one digest of each."""
+    return f"{manager}@{team_ref}"
+
+
+def _nudge_may_open(now: datetime, week: date, settings: Timetable, force: Force | None) -> bool:
+    """Whether ``week``'s nudge can be open for anyone at ``now`` (so a rep's other
+    teams are listed in a nudge another team's window opened)."""
+    if force is not None:
+        return NUDGE in force.kinds and week == force.week
+    return (
+        nudge_window(week, EARLIEST_CLOCK, settings).start
+        <= now
+        < summary_window(week, settings).start
+    )
 
 
 def fair_order(plans: Mapping[str, Plan]) -> list[tuple[str, Send]]:
@@ -306,7 +403,7 @@ def _needs_nudge(state: TeamState, rep: Member, line: RepLine, now: datetime) ->
 
 
 def _nudge_windows(
-    reps: Iterable[Member], week: date, settings: Settings
+    reps: Iterable[Member], week: date, settings: Timetable
 ) -> dict[ZoneInfo, Window]:
     """Each timezone's nudge window, worked out once: a team has many reps, few zones."""
     return {zone: nudge_window(week, zone, settings) for zone in {rep.timezone for rep in reps}}
@@ -318,13 +415,13 @@ def _pattern_counts(
     """Per rep who missed this week: in how many of the last four weeks (this one
     included) a goal was missed. Only the digest asks, and only about them."""
     counts: dict[str, int] = {}
-    since = {rep.user_id: rep.since for rep in state.reps}
+    reps = {rep.user_id: rep for rep in state.reps}
     for line in missed:
         starts = [week - timedelta(weeks=i) for i in range(PATTERN_WEEKS)]
         weeks = [
-            week_of(state, goals, line.user_id, start)
+            week_of(state, goals, reps[line.user_id], start)
             for start in starts
-            if start >= since[line.user_id]
+            if start >= reps[line.user_id].since
         ]
         counts[line.user_id] = sum(1 for w in weeks if w.has_goals and w.short)
     return counts

@@ -36,6 +36,7 @@ from bot.serving.app import create_app
 from bot.serving.credentials import BOT_TOKEN_VARIABLE, CredentialRefused
 from bot.serving.socket_mode import serving_socket_mode
 from bot.team.roster import sync_roster
+from bot.team.setup import ensure_first_team
 from storage.errors import DB_ERRORS
 from storage.migrate import upgrade
 
@@ -98,10 +99,10 @@ async def prepare(settings: Settings, clock: Clock) -> Huddle:
         await runtime.close()
         raise CredentialRefused(BOT_TOKEN_VARIABLE, error) from None
     team_id = identity["team_id"]
-    await runtime.activities(team_id)
+    await ensure_first_team(runtime, team_id)
     try:
-        reps = await sync_roster(runtime, app.client, team_id)
-        log.info("roster loaded: %d reps in %s", reps, settings.channel)
+        members = await sync_roster(runtime, app.client, team_id)
+        log.info("rosters loaded: %d members in the team channels", members)
     except SlackApiError as error:
         log.warning(
             "roster not loaded (%s); it will be on the next refresh", error.response.get("error")
@@ -175,7 +176,11 @@ async def serve_forever(settings: Settings, clock: Clock, stop: asyncio.Event) -
     huddle = await prepare(settings, clock)
     loop = asyncio.get_running_loop()
     ticker = Ticker(
-        huddle.runtime, huddle.app.client, huddle.team_id, huddle.runtime.today(), stopping=stop
+        huddle.runtime,
+        huddle.app.client,
+        huddle.team_id,
+        huddle.runtime.now().date(),
+        stopping=stop,
     )
     schedule: scheduling.Schedule | None = None
     deadline = 0.0

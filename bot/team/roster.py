@@ -1,7 +1,8 @@
-"""Who is on the team: the human, active members of the huddle channel.
+"""Who is on each team: the human, active members of its huddle channel.
 
 The roster follows the channel. It is loaded at start-up (and refreshed by the
-scheduler), then kept current from ``member_joined_channel`` / ``member_left_channel``.
+scheduler), then kept current from ``member_joined_channel`` / ``member_left_channel``;
+a person joining is judged from that day (``Membership.joined_at``).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.runtime import Runtime
-from storage import queries
+from storage import memberships, queries
 from storage.models import Person
 
 log = logging.getLogger(__name__)
@@ -80,7 +81,7 @@ async def known_person(
     return person
 
 
-async def pages(call: Any, key: str, **kwargs: Any) -> AsyncIterator[dict[str, Any]]:
+async def _pages(call: Any, key: str, **kwargs: Any) -> AsyncIterator[dict[str, Any]]:
     cursor = None
     while True:
         response = await call(limit=PAGE, cursor=cursor, **kwargs)
@@ -92,38 +93,30 @@ async def pages(call: Any, key: str, **kwargs: Any) -> AsyncIterator[dict[str, A
 
 
 async def sync_roster(runtime: Runtime, client: AsyncWebClient, team_id: str) -> int:
-    """Reload the channel's members and everyone's profile; returns the rep count."""
-    channel = runtime.settings.channel
-    members = {m async for m in pages(client.conversations_members, "members", channel=channel)}
+    """Reload every team channel's members and everyone's profile; returns how many
+    members the team channels have (a person on two teams counts twice)."""
+    teams = list(await runtime.teams(team_id))
+    members = {team.ref: await channel_members(client, team.channel) for team in teams}
     now = runtime.now()
     people = [
-        person_from_slack(team_id, user, in_channel=user["id"] in members, now=now)
-        async for user in pages(client.users_list, "members")
+        person_from_slack(team_id, u, now=now) async for u in _pages(client.users_list, "members")
     ]
     async with runtime.sessions.begin() as session:
         await queries.save_people(session, people)
+        for ref, ids in members.items():
+            await memberships.sync_channel(session, team_id, ref, ids, now)
     runtime.forget_people(team_id)
-    managers = runtime.settings.managers
-    return sum(1 for p in people if p.in_channel and is_rep(p, managers))
+    return sum(len(ids) for ids in members.values())
 
 
-def is_manager(runtime: Runtime, person: Person) -> bool:
-    """SPEC: listed in ``HUDDLE_MANAGERS``, or made a manager with ``/huddle manager add``."""
-    return person.user_id in runtime.settings.managers or person.is_manager
+async def channel_members(client: AsyncWebClient, channel: str) -> set[str]:
+    pages = _pages(client.conversations_members, "members", channel=channel)
+    return {str(member) async for member in pages}
 
 
-def is_rep(person: Person, managers: frozenset[str]) -> bool:
-    """SPEC: a human, active member of the channel who is not a manager."""
-    return (
-        person.in_channel
-        and not person.is_bot
-        and not person.is_deleted
-        and not person.is_manager
-        and person.user_id not in managers
-    )
-
-
-async def set_membership(runtime: Runtime, team_id: str, user_id: str, joined: bool) -> None:
+async def set_membership(
+    runtime: Runtime, team_id: str, team_ref: int, user_id: str, joined: bool
+) -> None:
     async with runtime.sessions.begin() as session:
-        await queries.set_flags(session, team_id, user_id, runtime.now(), in_channel=joined)
+        await memberships.set_in_channel(session, team_id, team_ref, user_id, joined, runtime.now())
     runtime.forget_people(team_id, [user_id])

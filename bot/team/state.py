@@ -28,7 +28,9 @@ class Member:
     timezone: ZoneInfo
     joined: date = date.min
     """The day they joined the team's channel (their own calendar): earlier weeks are
-    not judged, and the week they joined is prorated from that day on."""
+    not judged."""
+    prorated: bool = False
+    """They joined an existing team: that first week counts from ``joined`` on."""
 
     @property
     def since(self) -> date:
@@ -86,7 +88,7 @@ def judged_week(
 ) -> RepWeek:
     """A rep's week on one team: the days before they joined count like away days."""
     away = list(weeks.away.get(rep.user_id, []))
-    if week_start(rep.joined) == week and rep.joined > week:
+    if rep.prorated and week_start(rep.joined) == week and rep.joined > week:
         away.append((week, rep.joined - timedelta(days=1)))
     totals = weeks.totals.get((rep.user_id, week), {})
     return rep_week(rep.user_id, week, activities, totals, goal_rows, away)
@@ -99,11 +101,14 @@ def is_away(state: TeamState, user_id: str, day: date) -> bool:
 def member_of(runtime: Runtime, team: Team, person: Person, seat: Seat | None) -> Member:
     zone = runtime.zone(person.timezone, team.settings.timezone)
     joined = seat.joined_at if seat is not None else None
+    if joined is None:
+        return Member(person.user_id, person.display_name, zone)
     return Member(
         person.user_id,
         person.display_name,
         zone,
-        local_date(joined, zone) if joined is not None else date.min,
+        local_date(joined, zone),
+        prorated=team.joined_later(joined),
     )
 
 

@@ -156,4 +156,54 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    raise NotImplementedError("teams cannot be folded back into one team per workspace")
+    """Back to one team per workspace: each workspace keeps its first team's goals,
+    roster and lines; other teams' are dropped."""
+    first = "(SELECT MIN(t.id) FROM team t WHERE t.team_id = {table}.team_id)"
+    with op.batch_alter_table("person") as batch:
+        batch.add_column(sa.Column("is_manager", sa.Boolean(), nullable=True))
+        batch.add_column(sa.Column("in_channel", sa.Boolean(), nullable=True))
+        batch.add_column(sa.Column("first_seen", sa.DateTime(timezone=True), nullable=True))
+    seat = (
+        "SELECT {column} FROM membership m WHERE m.user_id = person.user_id"
+        f" AND m.team_ref = {first.format(table='person')}"
+    )
+    op.execute(
+        "UPDATE person SET"
+        f" is_manager = COALESCE(({seat.format(column='m.is_manager')}), FALSE),"
+        f" in_channel = COALESCE(({seat.format(column='m.in_channel')}), FALSE),"
+        f" first_seen = COALESCE(({seat.format(column='m.joined_at')}), updated_at)"
+    )
+    with op.batch_alter_table("person") as batch:
+        for column in ("is_manager", "in_channel", "first_seen"):
+            batch.alter_column(column, nullable=False)
+    with op.batch_alter_table("checkin") as batch:
+        batch.add_column(sa.Column("announcement_channel", sa.String(length=32), nullable=True))
+        batch.add_column(sa.Column("announcement_ts", sa.String(length=32), nullable=True))
+    line = "SELECT {column} FROM announcement a WHERE a.checkin_id = checkin.id ORDER BY a.channel"
+    op.execute(
+        "UPDATE checkin SET"
+        f" announcement_channel = ({line.format(column='a.channel')} LIMIT 1),"
+        f" announcement_ts = ({line.format(column='a.ts')} LIMIT 1)"
+    )
+    op.execute(f"DELETE FROM goal WHERE team_ref <> {first.format(table='goal')}")
+    with op.batch_alter_table("goal") as batch:
+        batch.drop_constraint("pk_goal", type_="primary")
+        batch.create_primary_key("pk_goal", ["team_id", "activity", "user_id", "valid_from"])
+        batch.drop_column("team_ref")
+    bind = op.get_bind()
+    digests = bind.execute(
+        sa.text("SELECT id, recipient FROM send_ledger WHERE kind IN ('digest', 'digest_chart')")
+    ).all()
+    for row_id, recipient in digests:
+        manager, _, rest = recipient.partition("@")
+        _, hash_, part = rest.partition("#")
+        bind.execute(
+            sa.text("UPDATE send_ledger SET recipient = :r WHERE id = :id"),
+            {"r": f"{manager}{hash_}{part}", "id": row_id},
+        )
+    op.drop_index("ix_announcement_channel_ts", table_name="announcement")
+    op.drop_table("announcement")
+    op.drop_table("team_activity")
+    op.drop_index("ix_membership_team_id_user_id", table_name="membership")
+    op.drop_table("membership")
+    op.drop_table("team")
