@@ -27,14 +27,16 @@ from bot.domain.activities import (
 )
 from bot.domain.team import Team
 from bot.domain.team_settings import SettingChange, TeamSettings, setting_text, with_setting
-from bot.domain.weeks import local_date
-from bot.domain.windows import next_runs
+from bot.domain.weeks import local_date, week_start
+from bot.domain.windows import next_runs, nudged_at_team_time
 from bot.messages import Message
 from bot.messages import team_admin as replies
-from bot.messages.admin import command_problem
+from bot.messages.admin import command_problem, team_time_lines
+from bot.messages.blocks import sections
 from bot.messages.checkin import notice
 from bot.team.roster import sync_roster
 from bot.team.setup import setting_texts
+from bot.team.state import load_state
 from commands.caller import Caller, refusal
 from commands.grammar.team_admin import (
     AddActivity,
@@ -127,8 +129,19 @@ def _already(caller: Caller, team: Team) -> Message:
 
 
 async def show_settings(caller: Caller) -> Message:
-    """Anyone on the team may look: when the nudge comes is no secret."""
-    return _settings_view(caller, caller.team)
+    """Anyone on the team may look: when the nudge comes is no secret. Reps so far west
+    that their nudge comes at the team's time are named."""
+    team, runtime = caller.team, caller.runtime
+    week = week_start(runtime.today(None, team.settings.timezone))
+    state = await load_state(runtime, team, week, week)
+    west = [
+        (rep.name, rep.timezone.key)
+        for rep in state.reps
+        if nudged_at_team_time(week, rep.timezone, team.settings)
+    ]
+    view = _settings_view(caller, team)
+    lines = team_time_lines(team.settings, west)
+    return {**view, "blocks": [*view["blocks"], *sections(lines)]} if lines else view
 
 
 async def change_setting(caller: Caller, command: ChangeSetting) -> Message:
