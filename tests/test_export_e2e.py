@@ -15,22 +15,27 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.standin import UserReply
-from tests.conftest import MANAGER, TEAM_TZ, Running, environment, settle
+from tests.conftest import CHANNEL, MANAGER, TEAM_TZ, Running, environment, settle
 from tests.test_cli import huddle as huddle_cli
 
 NY = ZoneInfo(TEAM_TZ)
 HEADER = (
     "checkin_id,date,iso_week,user_id,name,activity,count,note,source,"
-    "logged_at_utc,undone_at_utc\r\n"
+    "logged_at_utc,undone_at_utc,team_channel,activity_label\r\n"
 )
-LAST_WEEK = "1,2026-11-20,2026-W47,UBOB,Bob,call,4,,command,2026-11-20T14:00:00Z,\r\n"
+LAST_WEEK = (
+    "1,2026-11-20,2026-W47,UBOB,Bob,call,4,,command,2026-11-20T14:00:00Z,,CHUDDLE01,call\r\n"
+)
 THIS_WEEK = (
     "2,2026-11-23,2026-W48,UALICE,Alice,meeting,2,"
-    '"\'=HYPERLINK(""http://evil"",""click"")",command,2026-11-26T15:00:00Z,\r\n'
-    '3,2026-11-26,2026-W48,UBOB,Bob,call,5,"Acme, Inc.",command,2026-11-26T15:01:00Z,\r\n'
-    "4,2026-11-26,2026-W48,UEVIL,'@evil,referral,1,,command,2026-11-26T15:02:00Z,\r\n"
+    '"\'=HYPERLINK(""http://evil"",""click"")",command,2026-11-26T15:00:00Z,,'
+    "CHUDDLE01,meeting\r\n"
+    '3,2026-11-26,2026-W48,UBOB,Bob,call,5,"Acme, Inc.",command,2026-11-26T15:01:00Z,,'
+    "CHUDDLE01,call\r\n"
+    "4,2026-11-26,2026-W48,UEVIL,'@evil,referral,1,,command,2026-11-26T15:02:00Z,,"
+    "CHUDDLE01,referral\r\n"
     "5,2026-11-26,2026-W48,UALICE,Alice,call,1,,command,"
-    "2026-11-26T15:03:00Z,2026-11-26T15:04:00Z\r\n"
+    "2026-11-26T15:03:00Z,2026-11-26T15:04:00Z,CHUDDLE01,call\r\n"
 )
 
 
@@ -42,6 +47,11 @@ async def command(running: Running, user_id: str, name: str, text: str = "") -> 
 
 async def log_known_checkins(running: Running) -> None:
     running.slack.add_user("UEVIL", "@evil", tz=TEAM_TZ)
+    running.slack.add_member(CHANNEL, "UEVIL")  # on the team: the export is its members'
+    await running.users.event(
+        {"type": "member_joined_channel", "user": "UEVIL", "channel": CHANNEL}
+    )
+    await settle()
     running.clock.set(datetime(2026, 11, 20, 9, tzinfo=NY))
     await command(running, "UBOB", "/logcall", "4")
     steps = [

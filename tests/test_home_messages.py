@@ -212,8 +212,12 @@ def test_csv_rows_and_quoting() -> None:
             "modal",
             logged,
             None,
+            "CTEAM",
+            "meeting",
         ),
-        ExportRow(8, THURSDAY, "UEVE", "=evil()", "call", 1, "", "command", logged, logged),
+        ExportRow(
+            8, THURSDAY, "UEVE", "=evil()", "call", 1, "", "command", logged, logged, "C1", "=x"
+        ),
     ]
     text = checkins_csv(rows)
     parsed = list(csv.reader(io.StringIO(text)))
@@ -230,8 +234,11 @@ def test_csv_rows_and_quoting() -> None:
         "modal",
         "2026-11-26T15:00:01Z",
         "",
+        "CTEAM",
+        "meeting",
     ]
     assert parsed[2][4] == "'=evil()" and parsed[2][10] == "2026-11-26T15:00:01Z"
+    assert parsed[2][12] == "'=x"
     assert text.endswith("\r\n")
 
 
