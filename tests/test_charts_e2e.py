@@ -45,9 +45,8 @@ async def state_now(running: Running) -> TeamState:
     """The team as a plan now would see it, with nothing sent yet."""
     week = date(2026, 11, 23)
     runtime = running.huddle.runtime
-    state = await load_state(
-        runtime, running.huddle.team_id, week - timedelta(weeks=HISTORY_WEEKS - 1), week
-    )
+    [team] = await runtime.teams(running.huddle.team_id)
+    state = await load_state(runtime, team, week - timedelta(weeks=HISTORY_WEEKS - 1), week)
     return replace(state, ledger={})
 
 
@@ -205,7 +204,7 @@ async def test_drawing_the_charts_leaves_the_event_loop_free(running: Running) -
     await beating
     [summary_png] = [f for f in shared(slack) if f.channels == [CHANNEL]]
     assert summary_png.content is not None
-    due = plan(running.clock(), running.huddle.runtime.settings, await state_now(running))
+    due = plan(running.clock(), [await state_now(running)])
     [chart] = [s.upload.chart for s in due.sends if s.upload and s.key.kind == "summary_chart"]
     began = time.perf_counter()
     chart.png()
