@@ -1,8 +1,10 @@
-"""``/huddle``: help, goals, away days, undo, managers and settings.
+"""``/huddle``: help, goals, away days, undo, managers, the board and export, and
+(in :mod:`commands.team_admin`) setup, settings, activities and the roster.
 
 Every answer is private (the slash command's own reply). The text is parsed by
 :mod:`commands.grammar.admin` before anything is read or written; refusals and
-mistakes change nothing. Only managers change goals, roles and settings or mark
+mistakes change nothing. A command acts on one team (:mod:`commands.caller` chooses
+it), and only that team's managers change its goals, roles and settings or mark
 someone else away (SPEC, "People").
 """
 
@@ -17,19 +19,20 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.domain.activities import Activity, resolve_activity
+from bot.domain.activities import Activity
 from bot.domain.goals import TEAM_DEFAULT
-from bot.domain.weeks import week_start
-from bot.domain.windows import nudged_at_team_time
+from bot.domain.team import Team
+from bot.domain.weeks import local_date, week_start
 from bot.live.updates import LiveUpdates
 from bot.messages import Message, weekly
 from bot.messages import admin as replies
 from bot.messages import checkin as checkin_messages
 from bot.messages.checkin import notice
-from bot.team.roster import known_person
 from bot.team.state import load_state, rep_weeks
-from commands.caller import Caller, refusal
+from commands import team_admin
+from commands.caller import Caller, NoTeam, caller_of, refusal
 from commands.checkin import retract
+from commands.checkin_teams import checkin_teams, every_activity
 from commands.export import export_to_dm, first_day
 from commands.grammar.admin import (
     Away,
@@ -42,13 +45,21 @@ from commands.grammar.admin import (
     ListGoals,
     Manager,
     SetGoal,
-    ShowSettings,
     Undo,
     away_days,
-    parse_huddle,
+    parse_scoped,
+)
+from commands.grammar.team_admin import (
+    AddActivity,
+    ChangeSetting,
+    ListActivities,
+    RemoveActivity,
+    RosterChange,
+    Setup,
+    ShowSettings,
 )
 from commands.recording import CannotUndo, undo
-from storage import away, goals, people, queries
+from storage import away, goals, memberships, people, queries
 from storage.errors import DB_ERRORS
 from storage.ledger import summary_posted
 from storage.models import Person
@@ -73,14 +84,26 @@ class Reply:
 async def huddle_reply(live: LiveUpdates, client: AsyncWebClient, body: dict[str, Any]) -> Reply:
     """Parse and carry out one ``/huddle`` command; never raises for bad input."""
     try:
-        command = parse_huddle(body.get("text") or "")
+        scoped = parse_scoped(body.get("text") or "")
     except InvalidCommand as invalid:
         return Reply(replies.command_problem(str(invalid), invalid.topic))
-    runtime = live.runtime
+    command = scoped.command
     team_id, user_id = body["team_id"], body["user_id"]
     try:
-        person = await known_person(runtime, client, team_id, user_id, body.get("user_name", ""))
-        return await _carry_out(Caller(live, client, team_id, person), command)
+        caller = await caller_of(
+            live,
+            client,
+            team_id,
+            user_id,
+            body.get("user_name", ""),
+            typed_in=body.get("channel_id"),
+            named=scoped.channel,
+        )
+        if isinstance(command, Setup):
+            return Reply(await team_admin.setup(caller, scoped.channel or body.get("channel_id")))
+        return await _carry_out(caller, command)
+    except NoTeam as none:
+        return Reply(none.message)
     except InvalidCommand as invalid:
         return Reply(replies.command_problem(str(invalid), invalid.topic))
     except DB_ERRORS as error:
@@ -107,19 +130,30 @@ async def _carry_out(caller: Caller, command: HuddleCommand) -> Reply:
         case Manager():
             return Reply(await _manager(caller, command))
         case ShowSettings():
-            return Reply(await _settings(caller))
+            return Reply(await team_admin.show_settings(caller))
+        case ChangeSetting():
+            return Reply(await team_admin.change_setting(caller, command))
+        case ListActivities():
+            return Reply(team_admin.list_activities(caller))
+        case AddActivity():
+            return Reply(await team_admin.add_activity(caller, command))
+        case RemoveActivity():
+            return Reply(await team_admin.remove_activity(caller, command))
+        case RosterChange():
+            return Reply(await team_admin.change_roster(caller, command))
         case Export():
             return await _export(caller, command)
-        case _:  # setup, a settings change, activities, the roster: wired with teams
-            return Reply(replies.command_problem("That isn't available yet.", None))
+        case Setup():  # handled before a team is chosen
+            raise AssertionError("setup is carried out by huddle_reply")
 
 
 async def _board(caller: Caller) -> Message:
-    """The same board the channel gets each morning, privately and up to the minute."""
-    runtime = caller.runtime
-    today = runtime.today()
+    """The same board the team's channel gets each morning, privately and up to the
+    minute."""
+    team, runtime = caller.team, caller.runtime
+    today = runtime.today(None, team.settings.timezone)
     week = week_start(today)
-    state = await load_state(runtime, caller.team_id, week, week)
+    state = await load_state(runtime, team, week, week)
     return weekly.board(today, rep_weeks(state, week))
 
 
@@ -127,20 +161,19 @@ async def _board(caller: Caller) -> Message:
 
 
 async def _list_goals(caller: Caller) -> Message:
-    runtime = caller.runtime
-    week = week_start(runtime.today())
-    activities = await runtime.activities(caller.team_id)
+    team, runtime = caller.team, caller.runtime
+    week = week_start(runtime.today(None, team.settings.timezone))
     async with runtime.sessions() as session:
-        rows = await goals.goals_for_week(session, caller.team_id, week)
+        rows = await goals.goals_for_week(session, team.ref, week)
         reps = {r.user_id for r in rows if r.user_id != TEAM_DEFAULT}
         names = await people.display_names(session, caller.team_id, reps)
-    return replies.goals_list(week, activities, rows, names)
+    return replies.goals_list(week, list(team.activities), rows, names)
 
 
-def _activity(name: str, activities: list[Activity]) -> Activity:
-    activity = resolve_activity(name, activities)
+def _activity(name: str, team: Team) -> Activity:
+    activity = team.resolve(name)
     if activity is None:
-        choices = ", ".join(a.singular for a in activities)
+        choices = ", ".join(a.singular for a in team.activities)
         raise InvalidCommand(
             f"I don't know the activity `{name[:40]}`. Try one of: {choices}.", "goal"
         )
@@ -148,20 +181,20 @@ def _activity(name: str, activities: list[Activity]) -> Activity:
 
 
 async def _set_goal(caller: Caller, command: SetGoal) -> Message:
+    team = caller.team
     if not caller.manager:
         return await refusal(caller, "change goals")
     runtime = caller.runtime
-    activity = _activity(command.activity_name, await runtime.activities(caller.team_id))
+    activity = _activity(command.activity_name, team)
     rep = None if command.user_id is None else await caller.person_named(command.user_id)
-    this_week = week_start(runtime.today())
+    this_week = week_start(runtime.today(None, team.settings.timezone))
     async with runtime.sessions.begin() as session:
-        summarised = await summary_posted(
-            session, caller.team_id, runtime.settings.channel, this_week
-        )
+        summarised = await summary_posted(session, caller.team_id, team.channel, this_week)
         week = this_week + timedelta(weeks=1) if summarised else this_week
         await goals.set_goal(
             session,
             team_id=caller.team_id,
+            team_ref=team.ref,
             activity=activity.key,
             user_id=TEAM_DEFAULT if rep is None else rep.user_id,
             week=week,
@@ -169,7 +202,7 @@ async def _set_goal(caller: Caller, command: SetGoal) -> Message:
             updated_by=caller.person.user_id,
             now=runtime.now(),
         )
-        rows = await goals.goals_for_week(session, caller.team_id, week)
+        rows = await goals.goals_for_week(session, team.ref, week)
     team_target = next(
         (r.target for r in rows if r.user_id == TEAM_DEFAULT and r.activity == activity.key),
         None,
@@ -193,8 +226,8 @@ def _workdays(first: date, last: date) -> int:
 
 
 async def _whose_days(caller: Caller, user_id: str | None, what: str) -> Person | Message:
-    """The person an away/back command is about, or the refusal when a rep names
-    someone else."""
+    """The person an away/back command is about, or the refusal when someone who is
+    not a manager of the team names someone else."""
     if user_id is None or user_id == caller.person.user_id:
         return caller.person
     if not caller.manager:
@@ -202,13 +235,19 @@ async def _whose_days(caller: Caller, user_id: str | None, what: str) -> Person 
     return await caller.person_named(user_id)
 
 
+def _backdate_days(caller: Caller) -> int:
+    """Your own away days need no team: a person on none gets the defaults."""
+    chosen = caller.chosen.settings if caller.chosen else caller.runtime.team_defaults
+    return chosen.backdate_days
+
+
 async def _away(caller: Caller, command: Away) -> Message:
     whose = await _whose_days(caller, command.user_id, "mark someone else away")
     if not isinstance(whose, Person):
         return whose
     runtime = caller.runtime
-    today = runtime.today(whose.timezone)
-    first, last = away_days(command, today=today, backdate_days=runtime.settings.backdate_days)
+    today = runtime.today(whose.timezone, caller.zone)
+    first, last = away_days(command, today=today, backdate_days=_backdate_days(caller))
     async with runtime.sessions.begin() as session:
         await away.add_away(
             session,
@@ -228,7 +267,7 @@ async def _back(caller: Caller, command: Back) -> Message:
     if not isinstance(whose, Person):
         return whose
     runtime = caller.runtime
-    today = runtime.today(whose.timezone)
+    today = runtime.today(whose.timezone, caller.zone)
     async with runtime.sessions.begin() as session:
         changed = await away.end_away(session, caller.team_id, whose.user_id, today)
     name = None if whose is caller.person else whose.display_name
@@ -239,10 +278,14 @@ async def _back(caller: Caller, command: Back) -> Message:
 
 
 async def _undo(caller: Caller) -> Reply:
+    """A check-in is the person's, whichever teams it counts on: undo needs no team.
+    The progress shown is on the team it counts on for them, as the Undo button's."""
     runtime, person = caller.runtime, caller.person
-    today = runtime.today(person.timezone)
+    teams = await checkin_teams(runtime, person, None)
+    zone = runtime.zone(person.timezone, teams.limits(runtime.team_defaults).timezone)
+    today = local_date(runtime.now(), zone)
     week = week_start(today)
-    began = datetime.combine(week, time(), tzinfo=runtime.zone(person.timezone))
+    began = datetime.combine(week, time(), tzinfo=zone)
     async with runtime.sessions() as session:
         latest = await queries.latest_checkin(
             session, caller.team_id, person.user_id, week=week, week_began=began
@@ -250,28 +293,34 @@ async def _undo(caller: Caller) -> Reply:
     if latest is None:
         return Reply(notice("You have no check-in this week to undo. Nothing was changed."))
     try:
-        result = await undo(runtime, caller.team_id, latest.id, person.user_id)
+        result = await undo(
+            runtime, caller.team_id, latest.id, person.user_id, every_activity(teams)
+        )
     except CannotUndo as refusal:
         return Reply(notice(str(refusal)))
 
     async def strike(_respond: AsyncRespond) -> None:
         await retract(caller.live, caller.client, result, person)
 
-    return Reply(checkin_messages.undone(result.logged, result.progress, today), strike)
+    progress = result.progress(teams.home if teams.on_roster else None)
+    return Reply(checkin_messages.undone(result.logged, progress, today), strike)
 
 
-# Managers and settings ------------------------------------------------------------
+# Managers -------------------------------------------------------------------------
 
 
 async def _manager(caller: Caller, command: Manager) -> Message:
+    team = caller.team
     if not caller.manager:
         return await refusal(caller, "add or remove managers")
     runtime = caller.runtime
     target = await caller.person_named(command.user_id)
     name = target.display_name
-    configured = target.user_id in runtime.settings.managers
+    configured = team.channel == runtime.settings.channel and (
+        target.user_id in runtime.settings.managers
+    )
     if command.add:
-        if configured or target.is_manager:
+        if target.user_id in team.managers:
             return notice(f"{name} is already a manager. Nothing was changed.")
         if target.is_bot or target.is_deleted:
             return notice(f"{name} can't be a manager: only active people can.")
@@ -281,18 +330,17 @@ async def _manager(caller: Caller, command: Manager) -> Message:
                 f"{name} is a manager through HUDDLE_MANAGERS, which a command can't change. "
                 "Remove them there and restart Huddle. Nothing was changed."
             )
-        if not target.is_manager:
+        if target.user_id not in team.managers:
             return notice(f"{name} isn't a manager. Nothing was changed.")
+        if not team.managers - {target.user_id}:
+            return notice(
+                f"{name} is the only manager; add another one first. Nothing was changed."
+            )
     async with runtime.sessions.begin() as session:
-        if not command.add and not runtime.settings.managers:
-            others = set(await people.stored_managers(session, caller.team_id)) - {target.user_id}
-            if not others:
-                return notice(
-                    f"{name} is the only manager; add another one first. Nothing was changed."
-                )
-        await queries.set_flags(
-            session, caller.team_id, target.user_id, runtime.now(), is_manager=command.add
+        await memberships.set_role(
+            session, caller.team_id, team.ref, target.user_id, runtime.now(), is_manager=command.add
         )
+    runtime.forget_teams(caller.team_id)
     runtime.forget_people(caller.team_id, [target.user_id])
     if command.add:
         return notice(
@@ -302,40 +350,21 @@ async def _manager(caller: Caller, command: Manager) -> Message:
     return notice(f"{name} is no longer a manager.")
 
 
-async def _settings(caller: Caller) -> Message:
-    if not caller.manager:
-        return await refusal(caller, "see the settings")
-    runtime = caller.runtime
-    week = week_start(runtime.today())
-    activities = await runtime.activities(caller.team_id)
-    async with runtime.sessions() as session:
-        stored = await people.stored_managers(session, caller.team_id)
-        rows = await goals.goals_for_week(session, caller.team_id, week)
-        team_people = await queries.team_people(session, caller.team_id)
-    team = {r.activity: r.target for r in rows if r.user_id == TEAM_DEFAULT and r.target}
-    team_time = [
-        (p.display_name, zone.key)
-        for p in team_people
-        if is_rep(p, runtime.settings.managers)
-        and nudged_at_team_time(week, zone := runtime.zone(p.timezone), runtime.settings)
-    ]
-    return replies.settings_view(runtime.settings, stored, activities, team, team_time)
-
-
 # Export ---------------------------------------------------------------------------
 
 
 async def _export(caller: Caller, command: Export) -> Reply:
     """Answer at once, then upload: a big export may take longer than Slack's three
     seconds. How the upload went follows as a second private reply."""
+    team = caller.team
     if not caller.manager:
         return Reply(await refusal(caller, "export check-ins"))
     weeks = command.weeks
-    since = first_day(caller.runtime.today(), weeks)
+    since = first_day(caller.runtime.today(None, team.settings.timezone), weeks)
 
     async def upload(respond: AsyncRespond) -> None:
         result = await export_to_dm(
-            caller.runtime, caller.client, caller.team_id, caller.person.user_id, weeks
+            caller.runtime, caller.client, team, caller.person.user_id, weeks
         )
         await respond(response_type="ephemeral", replace_original=False, **result.message)
 

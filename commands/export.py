@@ -15,6 +15,7 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.domain.team import Team
 from bot.domain.weeks import iso_week, week_start
 from bot.messages import Message
 from bot.messages.checkin import notice
@@ -38,12 +39,13 @@ def first_day(today: date, weeks: int) -> date:
 
 
 async def export_to_dm(
-    runtime: Runtime, client: AsyncWebClient, team_id: str, user_id: str, weeks: int
+    runtime: Runtime, client: AsyncWebClient, team: Team, user_id: str, weeks: int
 ) -> Exported:
-    today = runtime.today()
+    """The team's check-ins (its members', of the activities it counts or counted)."""
+    today = runtime.today(None, team.settings.timezone)
     since = first_day(today, weeks)
     async with runtime.sessions() as session:
-        rows = await checkins_since(session, team_id, since)
+        rows = await checkins_since(session, team.workspace, since, team.ref)
     span = iso_week(since) if weeks == 1 else f"{iso_week(since)}-to-{iso_week(today)}"
     filename = f"huddle-checkins-{span}.csv"
     what = f"{len(rows)} check-in{'' if len(rows) == 1 else 's'} since {since:%a %-d %b %Y}"

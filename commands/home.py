@@ -22,11 +22,11 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.domain.checkin import Logged
 from bot.live.home_publisher import publish_home
 from bot.live.updates import LiveUpdates
-from bot.messages.checkin import notice
 from bot.messages.home import HOME_EXPORT_ACTION, HOME_LOG_ACTION
 from bot.messages.log_modal import LOG_MODAL, log_modal
 from bot.messages.usage import DEFAULT_EXPORT_WEEKS
 from bot.team.roster import known_person
+from commands.caller import caller_of, refusal
 from commands.checkin import CHECKIN_SECONDS, record_and_reply, rep_within
 from commands.checkin_teams import checkin_teams
 from commands.export import export_to_dm
@@ -126,9 +126,10 @@ def register(app: AsyncApp, live: LiveUpdates) -> None:
         await ack()
         team_id, user_id = body["team"]["id"], body["user"]["id"]
         tell = direct_message(client, user_id)
-        if not (await runtime.teams(team_id)).managed_by(user_id):
-            await tell(**notice("Only managers can export check-ins. Nothing was changed."))
+        caller = await caller_of(live, client, team_id, user_id, body["user"].get("name", ""))
+        if not caller.manager:
+            await tell(**await refusal(caller, "export check-ins"))
             return
-        result = await export_to_dm(runtime, client, team_id, user_id, DEFAULT_EXPORT_WEEKS)
+        result = await export_to_dm(runtime, client, caller.team, user_id, DEFAULT_EXPORT_WEEKS)
         if not result.ok:
             await tell(**result.message)

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import CheckIn, Person
+from storage.models import CheckIn, Membership, Person, Team, TeamActivity
 
 
 @dataclass(frozen=True)
@@ -23,14 +23,20 @@ class ExportRow:
     source: str
     logged_at: datetime
     undone_at: datetime | None
+    channel: str = ""
+    """The team's channel: a check-in is a row for each team that counts it."""
+    activity_label: str = ""
+    """The activity as that team names it."""
 
 
 async def checkins_since(
-    session: AsyncSession, team_id: str, since: date | None
+    session: AsyncSession, team_id: str, since: date | None, team_ref: int | None = None
 ) -> list[ExportRow]:
     """Every check-in for ``since`` or a later day (all when None), undone ones too (the
-    export is the record; ``undone_at`` says which no longer count), oldest first.
-    One query: names come from a join, and a rep Huddle never looked up keeps their ID."""
+    export is the record; ``undone_at`` says which no longer count), oldest first, once
+    for each team (``team_ref``: that one only) that counts or counted its activity
+    and has its author as a member. One query: names, channels and labels come from
+    joins, and a rep Huddle never looked up keeps their ID."""
     query = (
         select(
             CheckIn.id,
@@ -43,17 +49,29 @@ async def checkins_since(
             CheckIn.source,
             CheckIn.created_at,
             CheckIn.undone_at,
+            func.coalesce(Team.channel_id, ""),
+            TeamActivity.singular,
         )
+        .join(
+            Membership,
+            and_(Membership.team_id == CheckIn.team_id, Membership.user_id == CheckIn.user_id),
+        )
+        .join(
+            TeamActivity,
+            and_(
+                TeamActivity.team_ref == Membership.team_ref, TeamActivity.key == CheckIn.activity
+            ),
+        )
+        .join(Team, Team.id == Membership.team_ref)
         .outerjoin(
             Person, and_(Person.team_id == CheckIn.team_id, Person.user_id == CheckIn.user_id)
         )
         .where(CheckIn.team_id == team_id)
-        .order_by(CheckIn.day, CheckIn.created_at, CheckIn.id)
+        .order_by(CheckIn.day, CheckIn.created_at, CheckIn.id, Team.id)
     )
     if since is not None:
         query = query.where(CheckIn.day >= since)
+    if team_ref is not None:
+        query = query.where(Membership.team_ref == team_ref)
     rows = await session.execute(query)
-    return [
-        ExportRow(id_, day, user_id, name, activity, count, note, source, logged, undone)
-        for id_, day, user_id, name, activity, count, note, source, logged, undone in rows
-    ]
+    return [ExportRow(*row) for row in rows]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -102,7 +103,11 @@ async def set_role(
     **role: bool | None,
 ) -> None:
     """Set ``is_manager`` and/or ``on_roster``; someone Huddle has not seen in the
-    channel gets a row that the next channel sync completes."""
+    channel gets a row that the next channel sync completes. Put on the roster, a
+    person without a join day is judged from now on, never for the weeks before."""
+    changes: dict[str, Any] = {**role, "updated_at": now}
+    if role.get("on_roster"):
+        changes["joined_at"] = func.coalesce(Membership.joined_at, now)
     stub = dict(
         team_ref=team_ref,
         user_id=user_id,
@@ -110,13 +115,11 @@ async def set_role(
         in_channel=False,
         is_manager=False,
         on_roster=None,
-        joined_at=None,
+        joined_at=now if role.get("on_roster") else None,
         updated_at=now,
     )
     await session.execute(
         dialect_insert(session)(Membership)
         .values({**stub, **role})
-        .on_conflict_do_update(
-            index_elements=["team_ref", "user_id"], set_={**role, "updated_at": now}
-        )
+        .on_conflict_do_update(index_elements=["team_ref", "user_id"], set_=changes)
     )

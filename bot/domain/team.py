@@ -13,7 +13,6 @@ from datetime import datetime, timedelta
 from bot.domain.activities import Activity, resolve_activity
 from bot.domain.team_settings import TeamSettings
 
-
 FOUNDING_GRACE = timedelta(hours=1)
 """Members found within this long of a team's creation were there before it."""
 

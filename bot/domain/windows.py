@@ -117,3 +117,15 @@ def summary_week(now: datetime, settings: Timetable, named: date | None = None) 
             f"huddle summary --week {iso_week(week)}"
         )
     return week
+
+
+def next_runs(now: datetime, settings: Timetable) -> tuple[datetime, datetime]:
+    """When the team's next nudge (at the team's time; a rep far from it gets theirs
+    at their own) and next summary go out after ``now``, on the team's clock: what a
+    manager who just changed the schedule wants to know."""
+    zone = settings.timezone
+    week = week_start(local_date(now, zone))
+    weeks = [week + timedelta(weeks=i) for i in range(3)]
+    nudge = next(s for w in weeks if (s := nudge_window(w, zone, settings).start) > now)
+    summary = next(s for w in weeks if (s := summary_window(w, settings).start) > now)
+    return nudge.astimezone(zone), summary.astimezone(zone)

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 
 from bot.domain.activities import Activity
 from bot.domain.goals import TEAM_DEFAULT, GoalRow
-from bot.domain.settings import Settings
+from bot.domain.windows import Timetable
 from bot.messages import Message
 from bot.messages.blocks import MAX_BLOCKS, context, section, sections
 from bot.messages.text import escape, week_label
@@ -182,7 +182,9 @@ def _goal_note(summarised: bool) -> str:
     return "Past weeks keep the goals they had."
 
 
-def _team_time_line(settings: Settings, reps: Sequence[tuple[str, str]]) -> list[str]:
+def team_time_lines(settings: Timetable, reps: Sequence[tuple[str, str]]) -> list[str]:
+    """``reps``: (name, timezone) of those so far west that they get the nudge at the
+    team's time (``bot.domain.windows.nudged_at_team_time``)."""
     if not reps:
         return []
     names = ", ".join(f"{escape(name)} ({zone})" for name, zone in sorted(reps))
@@ -190,47 +192,3 @@ def _team_time_line(settings: Settings, reps: Sequence[tuple[str, str]]) -> list
         f"    _At {settings.nudge_at} {settings.timezone.key} instead, because their own "
         f"would come after the summary or less than 2 hours before it:_ {names}"
     ]
-
-
-def settings_view(
-    settings: Settings,
-    stored_managers: Sequence[str],
-    activities: Sequence[Activity],
-    team_goals: Mapping[str, int],
-    nudged_at_team_time: Sequence[tuple[str, str]] = (),
-) -> Message:
-    """What Huddle runs with. Never a token, secret or database address.
-    ``nudged_at_team_time``: (name, timezone) of the reps so far west that they get the
-    nudge at the team's time (``bot.domain.windows.nudged_at_team_time``)."""
-    huddle = str(settings.huddle_at) if settings.huddle_at else "off"
-    configured = sorted(settings.managers)
-    added = [u for u in stored_managers if u not in settings.managers]
-    managers = [f"<@{u}> (HUDDLE_MANAGERS)" for u in configured]
-    managers += [f"<@{u}> (added by command)" for u in added]
-    seeded = ", ".join(f"{key}={target}" for key, target in settings.goals.items()) or "none"
-    database = "PostgreSQL" if settings.database_url.startswith("postgresql") else "SQLite"
-    lines = [
-        "*Huddle settings*",
-        f"*Channel:* <#{settings.channel}>",
-        f"*Timezone:* {settings.timezone.key}",
-        f"*Daily huddle:* {huddle} (team timezone)",
-        f"*Thursday nudge:* {settings.nudge_at} (each rep's own timezone)",
-        *_team_time_line(settings, nudged_at_team_time),
-        f"*Friday summary:* {settings.summary_at} (team timezone)",
-        f"*Check-in limits:* counts 1–{settings.max_count}; days up to "
-        f"{settings.backdate_days} back",
-        f"*Managers:* {', '.join(managers) if managers else 'none'}",
-        f"*Team goals this week:* {goals_line(activities, team_goals)}",
-        f"*Goals source:* HUDDLE_GOALS ({seeded}) seeded the team goals the first time "
-        "Huddle saw this workspace; since then they're kept in the database and changed "
-        "with `/huddle goal`.",
-        f"*Connection:* {'Socket Mode' if settings.socket_mode else 'HTTP'} · "
-        f"*Database:* {database}",
-    ]
-    return {
-        "text": "Huddle settings",
-        "blocks": [
-            *sections(lines),
-            context("Settings come from the environment (.env); change them there and restart."),
-        ],
-    }

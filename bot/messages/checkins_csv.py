@@ -30,6 +30,8 @@ COLUMNS = (
     "source",
     "logged_at_utc",
     "undone_at_utc",
+    "team_channel",
+    "activity_label",
 )
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -62,6 +64,8 @@ def checkins_csv(rows: Iterable[ExportRow]) -> str:
                 inert(row.source),
                 _utc(row.logged_at),
                 _utc(row.undone_at),
+                inert(row.channel),
+                inert(row.activity_label),
             ]
         )
     return out.getvalue()

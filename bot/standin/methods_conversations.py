@@ -36,7 +36,10 @@ class ConversationsMethods(Workspace):
         return out
 
     def _conversations_info(self, args: Args, at: float) -> Args:
+        """Like Slack: a private channel the bot is not in does not exist for it."""
         channel = self._resolve_channel(req_str(args, "channel", "channel_not_found"))
+        if channel.is_private and self.bot_user_id not in channel.members:
+            raise ApiError("channel_not_found")
         return {"channel": channel.to_slack(self.bot_user_id)}
 
     def _conversations_join(self, args: Args, at: float) -> Args:

@@ -1,0 +1,247 @@
+"""``/huddle setup``, ``settings``, ``activity`` and ``rep``: the subcommands that shape
+a team itself.
+
+The grammar (:mod:`commands.grammar.team_admin`) has read and validated every value;
+what depends on the team (is it one yet, is the key known, is the limit reached, is
+the caller its manager) is checked here, before anything is written. A change is
+committed, then the teams cache is dropped, so the next check-in, tick and command
+see it (SPEC, "Workspaces and teams", "Activities").
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import replace
+from datetime import datetime
+
+import aiohttp
+from slack_sdk.errors import SlackApiError
+
+from bot.domain.activities import (
+    BUILT_IN,
+    MAX_ACTIVE_ACTIVITIES,
+    Activity,
+    name_clash,
+    new_activity,
+)
+from bot.domain.team import Team
+from bot.domain.team_settings import SettingChange, TeamSettings, setting_text, with_setting
+from bot.domain.weeks import local_date, week_start
+from bot.domain.windows import next_runs, nudged_at_team_time
+from bot.messages import Message
+from bot.messages import team_admin as replies
+from bot.messages.admin import command_problem, team_time_lines
+from bot.messages.blocks import sections
+from bot.messages.checkin import notice
+from bot.team.roster import sync_roster
+from bot.team.setup import setting_texts
+from bot.team.state import load_state
+from commands.caller import Caller, refusal
+from commands.grammar.team_admin import (
+    AddActivity,
+    ChangeSetting,
+    RemoveActivity,
+    RosterChange,
+)
+from storage import memberships, teams
+
+log = logging.getLogger(__name__)
+_SLACK_ERRORS = (SlackApiError, aiohttp.ClientError, TimeoutError)
+_NOT_A_MEMBER = frozenset({"channel_not_found", "not_in_channel"})
+
+
+def _changes(team: Team) -> Mapping[str, SettingChange]:
+    """Who changed which setting in Slack, on the team's calendar."""
+    zone = team.settings.timezone
+    return {
+        word: SettingChange(who, local_date(datetime.fromisoformat(at), zone))
+        for word, (who, at) in team.changed.items()
+    }
+
+
+def _settings_view(caller: Caller, team: Team) -> Message:
+    return replies.team_settings_view(
+        team.channel,
+        team.settings,
+        _changes(team),
+        *next_runs(caller.runtime.now(), team.settings),
+    )
+
+
+# Setting a team up -------------------------------------------------------------------
+
+
+async def setup(caller: Caller, channel: str | None) -> Message:
+    """Make ``channel`` (where the command was typed, or the one it names) a team,
+    with the caller as its first manager and the channel's members as its roster."""
+    if channel is None or not channel.startswith(("C", "G")):
+        return notice(
+            "Type `/huddle setup` in the channel that should become a team: Huddle posts "
+            "its board and summary there."
+        )
+    runtime = caller.runtime
+    existing = caller.teams.by_channel(channel)
+    if existing is not None:
+        return _already(caller, existing)
+    try:
+        info = await caller.client.conversations_info(channel=channel)
+    except SlackApiError as error:
+        if error.response.get("error") in _NOT_A_MEMBER:
+            return replies.not_in_channel(channel)
+        log.warning("conversations.info for %s failed: %r", channel, error.response.get("error"))
+        return notice("Slack didn't answer, so nothing was set up. Please try again.")
+    except (aiohttp.ClientError, TimeoutError) as error:
+        log.warning("conversations.info for %s failed: %r", channel, error)
+        return notice("Slack didn't answer, so nothing was set up. Please try again.")
+    if not info["channel"].get("is_member"):
+        return replies.not_in_channel(channel)
+    defaults = runtime.team_defaults
+    async with runtime.sessions.begin() as session:
+        ref = await teams.create(
+            session,
+            caller.team_id,
+            channel,
+            setting_texts(defaults),
+            BUILT_IN,
+            runtime.settings.goals,
+            caller.person.user_id,
+            runtime.now(),
+        )
+    runtime.forget_teams(caller.team_id)
+    runtime.forget_people(caller.team_id, [caller.person.user_id])
+    if ref is None:  # someone else set it up a moment ago
+        made = (await runtime.teams(caller.team_id)).by_channel(channel)
+        return _already(caller, made) if made else replies.not_in_channel(channel)
+    try:
+        await sync_roster(runtime, caller.client, caller.team_id)
+    except _SLACK_ERRORS as error:  # the scheduler's roster sync fills it in later
+        log.warning("reading the members of %s failed: %r", channel, error)
+    return replies.team_created(channel, defaults, *next_runs(runtime.now(), defaults))
+
+
+def _already(caller: Caller, team: Team) -> Message:
+    upcoming = next_runs(caller.runtime.now(), team.settings)
+    return replies.already_a_team(team.channel, team.settings, _changes(team), *upcoming)
+
+
+# Settings ------------------------------------------------------------------------------
+
+
+async def show_settings(caller: Caller) -> Message:
+    """Anyone on the team may look: when the nudge comes is no secret. Reps so far west
+    that their nudge comes at the team's time are named."""
+    team, runtime = caller.team, caller.runtime
+    week = week_start(runtime.today(None, team.settings.timezone))
+    state = await load_state(runtime, team, week, week)
+    west = [
+        (rep.name, rep.timezone.key)
+        for rep in state.reps
+        if nudged_at_team_time(week, rep.timezone, team.settings)
+    ]
+    view = _settings_view(caller, team)
+    lines = team_time_lines(team.settings, west)
+    return {**view, "blocks": [*view["blocks"], *sections(lines)]} if lines else view
+
+
+async def change_setting(caller: Caller, command: ChangeSetting) -> Message:
+    team = caller.team
+    if not caller.manager:
+        return await refusal(caller, "change settings")
+    try:
+        changed: TeamSettings = with_setting(team.settings, command.word, command.value)
+    except ValueError as incoherent:
+        return command_problem(str(incoherent), "settings")
+    runtime = caller.runtime
+    text = setting_text(changed, command.word)
+    async with runtime.sessions.begin() as session:
+        await teams.set_setting(
+            session, team.ref, command.word, text, caller.person.user_id, runtime.now()
+        )
+    runtime.forget_teams(caller.team_id)
+    return replies.setting_changed(command.word, changed, *next_runs(runtime.now(), changed))
+
+
+# Activities ----------------------------------------------------------------------------
+
+
+def list_activities(caller: Caller) -> Message:
+    team = caller.team
+    return replies.activity_list(team.activities, team.retired)
+
+
+def _labelled(command: AddActivity, team: Team) -> Activity:
+    """The activity ``add`` means: a retired one keeps the labels it had unless new ones
+    are given; a built-in key its built-in labels; a new key the defaults."""
+    former = team.known(command.key) or next((a for a in BUILT_IN if a.key == command.key), None)
+    if former is None:
+        return new_activity(command.key, command.singular, command.plural)
+    if command.singular is None:
+        return replace(former, plural=command.plural or former.plural)
+    return new_activity(command.key, command.singular, command.plural)
+
+
+async def add_activity(caller: Caller, command: AddActivity) -> Message:
+    team = caller.team
+    if not caller.manager:
+        return await refusal(caller, "change the team's activities")
+    if team.counts(command.key):
+        return command_problem(
+            f"This team already counts `{command.key}`. Nothing to add.", "activity"
+        )
+    if len(team.activities) >= MAX_ACTIVE_ACTIVITIES:
+        return replies.too_many_activities(team.activities)
+    activity = _labelled(command, team)
+    clash = name_clash(activity, team.activities)
+    if clash is not None:
+        return replies.activity_name_taken(activity, clash)
+    revived = team.known(command.key) is not None
+    runtime = caller.runtime
+    async with runtime.sessions.begin() as session:
+        await teams.add_activity(session, team, activity, runtime.now())
+    runtime.forget_teams(caller.team_id)
+    return replies.activity_added(activity, revived=revived)
+
+
+async def remove_activity(caller: Caller, command: RemoveActivity) -> Message:
+    team = caller.team
+    if not caller.manager:
+        return await refusal(caller, "change the team's activities")
+    activity = team.resolve(command.name)
+    if activity is None:
+        return replies.unknown_activity(command.name, team.activities)
+    if len(team.activities) == 1:
+        return command_problem(
+            f"`{activity.key}` is the only activity this team counts; add another one "
+            "before retiring it.",
+            "activity",
+        )
+    runtime = caller.runtime
+    async with runtime.sessions.begin() as session:
+        await teams.retire_activity(session, team.ref, activity.key, runtime.now())
+    runtime.forget_teams(caller.team_id)
+    return replies.activity_removed(activity)
+
+
+# The roster ----------------------------------------------------------------------------
+
+
+async def change_roster(caller: Caller, command: RosterChange) -> Message:
+    team = caller.team
+    if not caller.manager:
+        return await refusal(caller, "change who is on the roster")
+    runtime = caller.runtime
+    target = await caller.person_named(command.user_id)
+    if command.on_roster and (target.is_bot or target.is_deleted):
+        return notice(f"{target.display_name} can't be a rep: only active people can.")
+    async with runtime.sessions.begin() as session:
+        await memberships.set_role(
+            session,
+            caller.team_id,
+            team.ref,
+            target.user_id,
+            runtime.now(),
+            on_roster=command.on_roster,
+        )
+    runtime.forget_people(caller.team_id, [target.user_id])
+    return replies.roster_changed(target.user_id, on_roster=command.on_roster)
