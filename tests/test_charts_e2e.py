@@ -20,6 +20,7 @@ from bot.standin.records import Message
 from bot.team.state import TeamState, load_state
 from storage.models import SendLedger
 from tests.conftest import CHANNEL, MANAGER, Running, environment
+from tests.seats import MANAGER_DIGEST
 from tests.test_cli import huddle as huddle_cli
 from tests.test_scheduled_e2e import at
 
@@ -44,9 +45,8 @@ async def state_now(running: Running) -> TeamState:
     """The team as a plan now would see it, with nothing sent yet."""
     week = date(2026, 11, 23)
     runtime = running.huddle.runtime
-    state = await load_state(
-        runtime, running.huddle.team_id, week - timedelta(weeks=HISTORY_WEEKS - 1), week
-    )
+    [team] = await runtime.teams(running.huddle.team_id)
+    state = await load_state(runtime, team, week - timedelta(weeks=HISTORY_WEEKS - 1), week)
     return replace(state, ledger={})
 
 
@@ -84,7 +84,7 @@ async def test_summary_and_digest_carry_their_charts_once(running: Running) -> N
     assert {"Alice", "Bob", "Cara"} <= {w for w in trend_png.alt_txt.replace(":", " ").split()}
     ledger = await states(running)
     assert ledger[("summary_chart", CHANNEL)] == ("sent", 1)
-    assert ledger[("digest_chart", MANAGER)] == ("sent", 1)
+    assert ledger[("digest_chart", MANAGER_DIGEST)] == ("sent", 1)
     assert slack.rejections == []
 
 
@@ -116,8 +116,8 @@ async def test_a_failed_upload_leaves_the_text_and_is_retried(running: Running) 
     assert ["results" in m.all_text for m in slack.top_level_messages(CHANNEL)] == [True]
     assert len(slack.dms_to(MANAGER)) == 1  # the digest went out all the same
     ledger = await states(running)
-    assert ledger[("summary", CHANNEL)] == ledger[("digest", MANAGER)] == ("sent", 1)
-    assert {ledger[("summary_chart", CHANNEL)][0], ledger[("digest_chart", MANAGER)][0]} == {
+    assert ledger[("summary", CHANNEL)] == ledger[("digest", MANAGER_DIGEST)] == ("sent", 1)
+    assert {ledger[("summary_chart", CHANNEL)][0], ledger[("digest_chart", MANAGER_DIGEST)][0]} == {
         "failed"
     }
 
@@ -125,7 +125,11 @@ async def test_a_failed_upload_leaves_the_text_and_is_retried(running: Running) 
     assert len(shared(slack)) == 2
     assert len(file_messages(slack.top_level_messages(CHANNEL))) == 1
     ledger = await states(running)
-    assert ledger[("summary_chart", CHANNEL)] == ledger[("digest_chart", MANAGER)] == ("sent", 2)
+    assert (
+        ledger[("summary_chart", CHANNEL)]
+        == ledger[("digest_chart", MANAGER_DIGEST)]
+        == ("sent", 2)
+    )
 
 
 async def test_an_upload_of_unknown_outcome_is_looked_up_not_repeated(running: Running) -> None:
@@ -136,7 +140,11 @@ async def test_an_upload_of_unknown_outcome_is_looked_up_not_repeated(running: R
     assert len(slack.calls_to("files.completeUploadExternal", applied_only=False)) == 2
     assert len(slack.calls_to("conversations.history")) == 2  # looked for, and found
     ledger = await states(running)
-    assert ledger[("summary_chart", CHANNEL)] == ledger[("digest_chart", MANAGER)] == ("sent", 1)
+    assert (
+        ledger[("summary_chart", CHANNEL)]
+        == ledger[("digest_chart", MANAGER_DIGEST)]
+        == ("sent", 1)
+    )
     await friday(running, 1)
     assert len(shared(slack)) == 2
 
@@ -196,7 +204,7 @@ async def test_drawing_the_charts_leaves_the_event_loop_free(running: Running) -
     await beating
     [summary_png] = [f for f in shared(slack) if f.channels == [CHANNEL]]
     assert summary_png.content is not None
-    due = plan(running.clock(), running.huddle.runtime.settings, await state_now(running))
+    due = plan(running.clock(), [await state_now(running)])
     [chart] = [s.upload.chart for s in due.sends if s.upload and s.key.kind == "summary_chart"]
     began = time.perf_counter()
     chart.png()

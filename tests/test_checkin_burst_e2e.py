@@ -6,8 +6,11 @@ from __future__ import annotations
 import asyncio
 import re
 
+from sqlalchemy import func, select
+
 from bot.live.announcer import POST_INTERVAL_SECONDS
 from bot.standin.signed import UserReply
+from storage.models import Announcement
 from tests.conftest import CHANNEL, Running
 from tests.test_checkin_e2e import checkins
 
@@ -22,8 +25,9 @@ async def burst(running: Running, *commands: tuple[str, str, str]) -> list[UserR
 async def announcements_saved(running: Running, count: int) -> None:
     """Lines appear in Slack a moment before their place is saved; undo needs the latter."""
     for _ in range(100):
-        rows = await checkins(running)
-        if sum(1 for row in rows if row.announcement_ts) >= count:
+        async with running.huddle.runtime.sessions() as session:
+            saved = await session.scalar(select(func.count()).select_from(Announcement))
+        if saved is not None and saved >= count:
             return
         await asyncio.sleep(0.02)
     raise AssertionError("announcements were not saved")

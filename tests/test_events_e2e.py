@@ -8,9 +8,9 @@ from sqlalchemy import select
 from bot.domain.settings import load_settings
 from bot.serving.server import prepare
 from bot.standin import SlackWebAPIStandIn
-from storage import queries
 from storage.models import ProcessedEvent
 from tests.conftest import BOTH_TRANSPORTS, CHANNEL, Running, environment, served, settle
+from tests.seats import seat
 
 HOME_OPENED = {"type": "app_home_opened", "user": "UALICE", "channel": "DUALICE", "tab": "home"}
 
@@ -41,9 +41,8 @@ async def test_a_retried_app_home_opened_publishes_once(running: Running) -> Non
 
 
 async def in_channel(running: Running, user_id: str) -> bool:
-    async with running.huddle.runtime.sessions() as session:
-        person = await queries.get_person(session, running.huddle.team_id, user_id)
-    return person is not None and person.in_channel
+    membership = await seat(running, user_id)
+    return membership is not None and membership.in_channel
 
 
 @BOTH_TRANSPORTS

@@ -18,7 +18,7 @@ from sqlalchemy import select, update
 
 from bot.standin import AppResponse, visible_text
 from bot.team.roster import sync_roster
-from storage.models import CheckIn, Person
+from storage.models import CheckIn, Membership
 from tests.conftest import BOTH_TRANSPORTS, CHANNEL, MANAGER, TEAM_TZ, Running, settle
 from tests.faults import database_stalled
 from tests.forms import modal_values
@@ -83,9 +83,9 @@ async def test_new_rep_sees_their_week_and_buttons_but_no_history(running: Runni
 async def test_rep_mid_week_sees_what_is_left_history_and_streak(running: Running) -> None:
     async with running.huddle.runtime.sessions.begin() as session:  # Alice joined on 2 Nov
         await session.execute(
-            update(Person)
-            .where(Person.user_id == "UALICE")
-            .values(first_seen=datetime(2026, 11, 2, 9, tzinfo=NY))
+            update(Membership)
+            .where(Membership.user_id == "UALICE")
+            .values(joined_at=datetime(2026, 11, 2, 9, tzinfo=NY))
         )
     for day, meetings, calls in [(2, 6, 3), (9, 6, 20), (16, 6, 20)]:
         running.clock.set(datetime(2026, 11, day, 10, tzinfo=NY))

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.domain.activities import BUILT_IN
 from bot.domain.goals import TEAM_DEFAULT, GoalRow
 from bot.domain.settings import Settings, load_settings
 from bot.scheduled.planner import fair_order, plan
@@ -27,6 +27,7 @@ from storage.ledger import (
     LedgerRow,
 )
 from storage.queries import WeeksData
+from tests.teams import TEAM_REF, configured, team_state
 
 NY = ZoneInfo("America/New_York")
 GOALS = [GoalRow("meeting", TEAM_DEFAULT, date(2000, 1, 3), 6)]
@@ -45,11 +46,15 @@ def settings(timezone: str = "America/New_York", **extra: str) -> Settings:
     )
 
 
-def state(reps: Iterable[tuple[str, str]], weeks: WeeksData | None = None) -> TeamState:
+def state(
+    reps: Iterable[tuple[str, str]], weeks: WeeksData | None = None, config: Settings | None = None
+) -> TeamState:
+    """A team run by UBOSS with these (user ID, timezone) reps, on ``settings()``
+    unless ``config``, its goals GOALS unless ``weeks`` has some for it."""
     members = [Member(user_id, user_id.title(), ZoneInfo(tz)) for user_id, tz in reps]
     data = weeks or WeeksData()
-    data.goal_rows = data.goal_rows or GOALS
-    return TeamState("T1", members, ["UBOSS"], BUILT_IN, data, {})
+    data.goals[TEAM_REF] = data.goals.get(TEAM_REF) or GOALS
+    return team_state(config or settings(), members, ["UBOSS"], data)
 
 
 def simulate(
@@ -64,7 +69,7 @@ def simulate(
     ledger: dict[LedgerKey, LedgerRow] = {}
     now = start
     while now < end:
-        for send in plan(now, config, TeamState(**{**team.__dict__, "ledger": ledger})).sends:
+        for send in plan(now, [replace(configured(team, config), ledger=ledger)]).sends:
             sent[send.key].append(now)
             ledger[send.key] = LedgerRow(len(ledger), send.key, SENT, 1, now, "C", "1.0")
         now += step
@@ -107,9 +112,7 @@ def test_reps_at_goal_away_or_with_no_goal_are_not_nudged() -> None:
         weeks,
     )
     thursday_3pm = datetime(2026, 11, 26, 15, 0, tzinfo=NY)
-    nudged = {
-        s.key.recipient for s in plan(thursday_3pm, settings(), team).sends if s.key.kind == NUDGE
-    }
+    nudged = {s.key.recipient for s in plan(thursday_3pm, [team]).sends if s.key.kind == NUDGE}
     assert nudged == {"USHORT"}
 
 
@@ -118,7 +121,7 @@ def test_prorated_goal_is_what_the_nudge_asks_for() -> None:
     weeks.totals[("UPART", date(2026, 11, 23))] = {"meeting": 1}
     weeks.away["UPART"] = [(date(2026, 11, 23), date(2026, 11, 24))]  # Mon-Tue: 3 of 5 days
     team = state([("UPART", "America/New_York")], weeks)
-    sends = plan(datetime(2026, 11, 26, 15, 0, tzinfo=NY), settings(), team).sends
+    sends = plan(datetime(2026, 11, 26, 15, 0, tzinfo=NY), [team]).sends
     [nudge] = [s for s in sends if s.key.kind == NUDGE]
     assert "3 meetings to go (1 of 4)" in nudge.message["text"]
 
@@ -126,14 +129,14 @@ def test_prorated_goal_is_what_the_nudge_asks_for() -> None:
 def test_nudge_window_runs_until_the_summary_and_not_after() -> None:
     team = state([("UREP", "America/New_York")])
     config = settings()
-    late = plan(datetime(2026, 11, 26, 15, 40, tzinfo=NY), config, team)
+    late = plan(datetime(2026, 11, 26, 15, 40, tzinfo=NY), [configured(team, config)])
     assert [s.key for s in late.sends if s.key.kind == NUDGE] == [
         LedgerKey(NUDGE, "UREP", "2026-W48")
     ]
-    friday = plan(datetime(2026, 11, 27, 10, 0, tzinfo=NY), config, team)
+    friday = plan(datetime(2026, 11, 27, 10, 0, tzinfo=NY), [configured(team, config)])
     assert [s for s in friday.sends if s.key.kind == NUDGE] == []
     assert {s.key.kind for s in friday.sends} == {SUMMARY, SUMMARY_CHART, DIGEST, DIGEST_CHART}
-    saturday = plan(datetime(2026, 11, 28, 0, 1, tzinfo=NY), config, team)
+    saturday = plan(datetime(2026, 11, 28, 0, 1, tzinfo=NY), [configured(team, config)])
     assert saturday.sends == []
 
 
@@ -185,10 +188,8 @@ def test_a_time_that_happens_twice_in_the_fall_is_sent_once() -> None:
 
 def test_weeks_before_a_rep_joined_are_not_counted_as_misses() -> None:
     team = state([("UNEW", "America/New_York")])
-    team = TeamState(
-        **{**team.__dict__, "reps": [Member("UNEW", "New", NY, since=date(2026, 11, 23))]}
-    )
-    sends = plan(datetime(2026, 11, 27, 9, 0, tzinfo=NY), settings(), team).sends
+    team = replace(team, reps=[Member("UNEW", "New", NY, joined=date(2026, 11, 23))])
+    sends = plan(datetime(2026, 11, 27, 9, 0, tzinfo=NY), [team]).sends
     [digest] = [s for s in sends if s.key.kind == DIGEST]
     assert "one-off" in str(digest.message) and "missed 1 of the last 4 weeks" in str(
         digest.message
@@ -201,7 +202,7 @@ def test_digest_names_patterns() -> None:
         weeks.totals[("UONCE", date(2026, 11, 23) - timedelta(weeks=i))] = {"meeting": 6}
     weeks.totals[("UHABIT", date(2026, 11, 23) - timedelta(weeks=3))] = {"meeting": 6}
     team = state([("UHABIT", "America/New_York"), ("UONCE", "America/New_York")], weeks)
-    sends = plan(datetime(2026, 11, 27, 9, 0, tzinfo=NY), settings(), team).sends
+    sends = plan(datetime(2026, 11, 27, 9, 0, tzinfo=NY), [team]).sends
     [digest] = [s for s in sends if s.key.kind == DIGEST]
     assert digest.to == "UBOSS"
     text = str(digest.message)
@@ -209,7 +210,7 @@ def test_digest_names_patterns() -> None:
 
 
 def nudged(now: datetime, team: TeamState, config: Settings | None = None) -> set[str]:
-    sends = plan(now, config or settings(), team).sends
+    sends = plan(now, [configured(team, config) if config else team]).sends
     return {s.key.recipient for s in sends if s.key.kind == NUDGE}
 
 
@@ -230,13 +231,10 @@ def test_no_nudge_goes_out_once_the_weeks_summary_is_posted() -> None:
     team = state([("UREP", "America/New_York")])
     summary_key = LedgerKey(SUMMARY, "CTEAM", "2026-W48")
     posted = datetime(2026, 11, 26, 8, 0, tzinfo=NY)
-    team = TeamState(
-        **{
-            **team.__dict__,
-            "ledger": {summary_key: LedgerRow(1, summary_key, SENT, 1, posted, "CTEAM", "1.0")},
-        }
+    team = replace(
+        team, ledger={summary_key: LedgerRow(1, summary_key, SENT, 1, posted, "CTEAM", "1.0")}
     )
-    due = plan(datetime(2026, 11, 26, 15, 0, tzinfo=NY), settings(), team)
+    due = plan(datetime(2026, 11, 26, 15, 0, tzinfo=NY), [team])
     assert [s for s in due.sends if s.key.kind == NUDGE] == []
     assert (summary_key, "posted, so that week's nudges no longer go out") in due.skipped
 
@@ -285,7 +283,7 @@ def test_fair_order_earliest_window_first_and_teams_take_turns() -> None:
     zones = ["America/Los_Angeles", "Europe/London", "America/New_York"]
     big = state((f"UBIG{n:02d}", zones[n % 3]) for n in range(9))
     small = state((f"USMALL{n}", zones[n % 3]) for n in range(3))
-    plans = {"TBIG": plan(now, settings(), big), "TSMALL": plan(now, settings(), small)}
+    plans = {"TBIG": plan(now, [big]), "TSMALL": plan(now, [small])}
     queue = [(team, send.to) for team, send in fair_order(plans) if send.key.kind == NUDGE]
     assert queue == [
         ("TBIG", "UBIG01"),

@@ -13,6 +13,7 @@ import pytest
 from bot.domain.goals import TEAM_DEFAULT, GoalRow
 from bot.scheduled.planner import plan, weeks_to_load
 from storage.queries import WeeksData
+from tests.teams import TEAM_REF
 from tests.test_planner import settings, state
 
 ZONES = {
@@ -30,7 +31,7 @@ def history() -> WeeksData:
     for n, user_id in enumerate(ZONES):
         for i, monday in enumerate(MONDAYS):
             data.totals[(user_id, monday)] = {"meeting": (n + i) % 7, "call": 3 * i}
-    data.goal_rows = [
+    data.goals[TEAM_REF] = [
         GoalRow("meeting", TEAM_DEFAULT, date(2000, 1, 3), 6),
         GoalRow("call", "UNY", MONDAYS[2], 10),
     ]
@@ -45,7 +46,8 @@ def only(data: WeeksData, first: date, last: date) -> WeeksData:
     for (user_id, monday), totals in data.totals.items():
         if first <= monday <= last:
             loaded.totals[(user_id, monday)] = totals
-    loaded.goal_rows = [row for row in data.goal_rows if row.valid_from <= last]
+    for ref, rows in data.goals.items():
+        loaded.goals[ref] = [row for row in rows if row.valid_from <= last]
     for user_id, periods in data.away.items():
         kept = [(a, b) for a, b in periods if b >= first and a <= until]
         if kept:
@@ -62,9 +64,9 @@ def test_plans_from_the_loaded_weeks_equal_plans_from_every_week(team_zone: str)
     now = datetime(2026, 11, 22, 0, 0, tzinfo=UTC)
     checked = 0
     while now < datetime(2026, 12, 6, 0, 0, tzinfo=UTC):
-        first, last = weeks_to_load(now, config)
-        everything = plan(now, config, state(ZONES.items(), full))
-        loaded = plan(now, config, state(ZONES.items(), only(full, first, last)))
+        first, last = weeks_to_load(now, [config.team_defaults])
+        everything = plan(now, [state(ZONES.items(), full, config)])
+        loaded = plan(now, [state(ZONES.items(), only(full, first, last), config)])
         assert [(s.key, s.message) for s in loaded.sends] == [
             (s.key, s.message) for s in everything.sends
         ], now
@@ -81,10 +83,10 @@ def test_a_nudge_that_opens_in_the_teams_next_week_counts_that_weeks_check_ins()
     new_week = date(2026, 11, 30)
     full = WeeksData()
     full.totals[("UKIRITIMATI", new_week)] = {"meeting": 4}
-    full.goal_rows = [GoalRow("meeting", TEAM_DEFAULT, date(2000, 1, 3), 6)]
+    full.goals[TEAM_REF] = [GoalRow("meeting", TEAM_DEFAULT, date(2000, 1, 3), 6)]
     for minute in (0, 30):  # from the very minute it opens
         now = datetime(2026, 11, 30, 1, minute, tzinfo=ZoneInfo("Pacific/Kiritimati"))
-        first, last = weeks_to_load(now, config)
-        team = state([("UKIRITIMATI", "Pacific/Kiritimati")], only(full, first, last))
-        [nudge] = plan(now, config, team).sends
+        first, last = weeks_to_load(now, [config.team_defaults])
+        team = state([("UKIRITIMATI", "Pacific/Kiritimati")], only(full, first, last), config)
+        [nudge] = plan(now, [team]).sends
         assert "2 meetings to go (4 of 6)" in nudge.message["text"], now

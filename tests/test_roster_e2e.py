@@ -7,19 +7,17 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.team.roster import sync_roster
-from storage import queries
 from tests.conftest import BOTH_TRANSPORTS, CHANNEL, TEAM_TZ, Running
+from tests.seats import seat
 
 THURSDAY_3PM = datetime(2026, 11, 26, 15, 0, tzinfo=ZoneInfo(TEAM_TZ))
 
 
 async def membership_settles(running: Running, user_id: str, in_channel: bool) -> None:
     """Events are acknowledged first and handled after, as Slack requires."""
-    runtime = running.huddle.runtime
     for _ in range(100):
-        async with runtime.sessions() as session:
-            person = await queries.get_person(session, running.huddle.team_id, user_id)
-        if person is not None and person.in_channel == in_channel:
+        membership = await seat(running, user_id)
+        if membership is not None and membership.in_channel == in_channel:
             return
         await asyncio.sleep(0.02)
     raise AssertionError(f"{user_id} never became in_channel={in_channel}")

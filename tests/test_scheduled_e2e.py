@@ -14,6 +14,7 @@ from bot.scheduled.jobs import Ticker
 from bot.serving.server import prepare
 from storage.models import SendLedger
 from tests.conftest import CHANNEL, MANAGER, REPS, TEAM_TZ, Running, environment
+from tests.seats import MANAGER_DIGEST
 
 NY = ZoneInfo(TEAM_TZ)
 
@@ -85,8 +86,8 @@ async def test_back_on_friday_morning_sends_no_nudge_but_the_summary(running: Ru
     assert "results" in summary.all_text and chart.files
     states = await ledger_states(running)
     assert states[("summary", CHANNEL)] == "sent"
-    assert states[("digest", MANAGER)] == "sent"
-    assert states[("summary_chart", CHANNEL)] == states[("digest_chart", MANAGER)] == "sent"
+    assert states[("digest", MANAGER_DIGEST)] == "sent"
+    assert states[("summary_chart", CHANNEL)] == states[("digest_chart", MANAGER_DIGEST)] == "sent"
     assert not any(kind == "nudge" for kind, _ in states)
 
 

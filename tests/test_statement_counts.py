@@ -11,7 +11,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import insert
 
+from bot.domain.activities import BUILT_IN
 from bot.domain.settings import load_settings
+from bot.domain.team import Team
 from bot.domain.weeks import week_start
 from bot.live.board import BoardKeeper
 from bot.runtime import Runtime
@@ -19,8 +21,9 @@ from bot.runtime.slack_client import keep_connections, web_client
 from bot.scheduled.jobs import run_due
 from bot.scheduled.planner import weeks_to_load
 from bot.standin import SlackWebAPIStandIn
+from bot.team.setup import setting_texts
 from bot.team.state import load_state
-from storage import queries
+from storage import memberships, queries, teams
 from storage.engine import statements
 from storage.ledger import SUMMARY
 from storage.models import AwayPeriod, CheckIn, Goal, Person
@@ -45,12 +48,30 @@ async def runtime(
         await runtime.close()
 
 
-async def team_of(runtime: Runtime, team_id: str, reps: int) -> None:
-    """A team of ``reps`` with four weeks of check-ins, personal goals and away days."""
+async def team_of(
+    runtime: Runtime, team_id: str, reps: int, channels: tuple[str, ...] = (CHANNEL,)
+) -> None:
+    """A workspace whose teams (one per channel) each have ``reps`` reps with four weeks
+    of check-ins, personal goals and away days."""
     now = runtime.now()
     week = week_start(runtime.today())
-    await runtime.activities(team_id)
-    users = [f"U{team_id}{n:04d}" for n in range(reps)]
+    refs = []
+    async with runtime.sessions.begin() as session:
+        for channel in channels:
+            ref = await teams.create(
+                session,
+                team_id,
+                channel,
+                setting_texts(runtime.team_defaults),
+                BUILT_IN,
+                runtime.settings.goals,
+                MANAGER,
+                now,
+            )
+            assert ref is not None
+            refs.append(ref)
+    runtime.forget_teams(team_id)
+    users = [f"U{team_id}{n:04d}" for n in range(reps * len(channels))]
     rows = [
         dict(
             team_id=team_id,
@@ -75,22 +96,23 @@ async def team_of(runtime: Runtime, team_id: str, reps: int) -> None:
                     user_id=u,
                     display_name=f"Rep {u}",
                     timezone=TEAM_TZ,
-                    is_manager=False,
                     is_bot=False,
                     is_deleted=False,
-                    in_channel=True,
-                    first_seen=now - timedelta(weeks=8),
                     updated_at=now,
                 )
                 for u in users
             ],
         )
+        for i, ref in enumerate(refs):
+            members = users[i * reps : (i + 1) * reps]
+            await memberships.sync_channel(session, team_id, ref, members, now - timedelta(weeks=8))
         await session.execute(insert(CheckIn), rows)
         await session.execute(
             insert(Goal),
             [
                 dict(
                     team_id=team_id,
+                    team_ref=refs[0],
                     activity="meeting",
                     user_id=u,
                     valid_from=week,
@@ -117,6 +139,12 @@ async def team_of(runtime: Runtime, team_id: str, reps: int) -> None:
         )
 
 
+async def first_team(runtime: Runtime, team_id: str) -> Team:
+    team = (await runtime.teams(team_id)).by_channel(CHANNEL)
+    assert team is not None
+    return team
+
+
 Job = Callable[[str], Awaitable[None]]
 
 
@@ -136,10 +164,10 @@ async def per_size(runtime: Runtime, job: Job) -> list[int]:
 
 
 async def test_planner_load_is_a_fixed_number_of_statements(runtime: Runtime) -> None:
-    first, last = weeks_to_load(FRIDAY_SUMMARY, runtime.settings)  # the widest load
+    first, last = weeks_to_load(FRIDAY_SUMMARY, [runtime.team_defaults])  # the widest load
 
     async def load(team_id: str) -> None:
-        state = await load_state(runtime, team_id, first, last)
+        state = await load_state(runtime, await first_team(runtime, team_id), first, last)
         assert len(state.reps) in SIZES
 
     small, large = await per_size(runtime, load)
@@ -153,7 +181,7 @@ async def test_board_update_is_a_fixed_number_of_statements(
     keep_connections(client, runtime)
 
     async def update(team_id: str) -> None:
-        await BoardKeeper(runtime).update(client, team_id)
+        await BoardKeeper(runtime).update(client, await first_team(runtime, team_id))
 
     for size in SIZES:  # the morning's board, posted for each team
         await team_of(runtime, f"B{size}", size)
@@ -180,3 +208,22 @@ async def test_summary_plan_is_a_fixed_number_of_statements(
     small, large = await per_size(runtime, plan_summary)
     assert small == large <= 8
     assert planned["T10"] == 1 and planned["T1000"] > 1  # a 1,000-rep summary is split
+
+
+async def test_a_tick_plans_fifty_teams_in_the_statements_of_one(
+    runtime: Runtime, slack: SlackWebAPIStandIn, clock: FakeClock
+) -> None:
+    """One pass plans every team of a workspace (SPEC: scale stays flat)."""
+    client = web_client(runtime)
+    clock.set(FRIDAY_SUMMARY)
+    planned: dict[str, int] = {}
+
+    async def plan_all(team_id: str) -> None:
+        due, _ = await run_due(runtime, client, team_id, dry_run=True)
+        planned[team_id] = sum(1 for send in due.sends if send.key.kind == SUMMARY)
+
+    await team_of(runtime, "TONE", 10)
+    await team_of(runtime, "TFIFTY", 10, tuple(f"C{n:04d}" for n in range(50)))
+    one, fifty = await count(runtime, plan_all, "TONE"), await count(runtime, plan_all, "TFIFTY")
+    assert one == fifty <= 8
+    assert planned == {"TONE": 1, "TFIFTY": 50}

@@ -8,7 +8,6 @@ import re
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.domain.activities import BUILT_IN
 from bot.domain.goals import TEAM_DEFAULT, GoalRow
 from bot.messages.charts import ALT_TEXT_LIMIT, percent
 from bot.messages.weekly import RepLine, digest, summary
@@ -19,7 +18,7 @@ from bot.messages.weekly_charts import (
     summary_chart_of,
     trend_chart_of,
 )
-from bot.scheduled.planner import Send, plan
+from bot.scheduled.planner import Send, digest_recipient, plan
 from bot.team.state import Member, TeamState
 from storage.ledger import (
     DIGEST,
@@ -32,6 +31,7 @@ from storage.ledger import (
     LedgerRow,
 )
 from storage.queries import WeeksData
+from tests.teams import TEAM_REF, team_state
 from tests.test_planner import settings
 from tests.test_weekly_messages import MONDAY, blocks_text, rep
 
@@ -118,9 +118,10 @@ def test_trend_chart_shows_the_digests_reps_in_its_order_pattern_first() -> None
 def state(reps: int = 3, ledger: dict[LedgerKey, LedgerRow] | None = None) -> TeamState:
     members = [Member(f"U{i:03d}", f"Rep {i}", NY) for i in range(reps)]
     data = WeeksData()
-    data.goal_rows = [GoalRow("meeting", TEAM_DEFAULT, date(2000, 1, 3), 6)]
+    data.goals[TEAM_REF] = [GoalRow("meeting", TEAM_DEFAULT, date(2000, 1, 3), 6)]
     data.totals[("U000", date(2026, 11, 23))] = {"meeting": 6}
-    return TeamState("T1", members, ["UBOSS", "UCHIEF"], BUILT_IN, data, ledger or {})
+    config = settings(HUDDLE_MANAGERS="UBOSS,UCHIEF")
+    return team_state(config, members, ["UBOSS", "UCHIEF"], data, ledger=ledger)
 
 
 def charts(sends: list[Send]) -> dict[LedgerKey, Send]:
@@ -128,8 +129,7 @@ def charts(sends: list[Send]) -> dict[LedgerKey, Send]:
 
 
 def test_friday_plans_one_chart_beside_the_summary_and_one_per_digest() -> None:
-    config = settings(HUDDLE_MANAGERS="UBOSS,UCHIEF")
-    sends = plan(FRIDAY_9AM, config, state()).sends
+    sends = plan(FRIDAY_9AM, [state()]).sends
     planned = charts(sends)
     summary_chart = planned[LedgerKey(SUMMARY_CHART, "CTEAM", WEEK)]
     assert summary_chart.parent == LedgerKey(SUMMARY, "CTEAM", WEEK)
@@ -138,8 +138,10 @@ def test_friday_plans_one_chart_beside_the_summary_and_one_per_digest() -> None:
     assert isinstance(summary_chart.upload.chart, SummaryChart)
     assert [r.name for r in summary_chart.upload.chart.reps] == ["Rep 0", "Rep 1", "Rep 2"]
 
-    digests = [planned[LedgerKey(DIGEST_CHART, m, WEEK)] for m in ("UBOSS", "UCHIEF")]
-    assert [d.parent for d in digests] == [LedgerKey(DIGEST, m, WEEK) for m in ("UBOSS", "UCHIEF")]
+    managers = [digest_recipient(m, TEAM_REF) for m in ("UBOSS", "UCHIEF")]
+    digests = [planned[LedgerKey(DIGEST_CHART, m, WEEK)] for m in managers]
+    assert [d.parent for d in digests] == [LedgerKey(DIGEST, m, WEEK) for m in managers]
+    assert [d.to for d in digests] == ["UBOSS", "UCHIEF"]
     trend = digests[0].upload.chart if digests[0].upload else None
     assert isinstance(trend, TrendChart) and [n for n, _ in trend.reps] == ["Rep 1", "Rep 2"]
     assert all(d.upload and d.upload.chart is trend for d in digests)  # drawn once
@@ -148,7 +150,7 @@ def test_friday_plans_one_chart_beside_the_summary_and_one_per_digest() -> None:
 
 
 def test_a_split_summary_gets_its_chart_in_the_thread() -> None:
-    sends = plan(FRIDAY_9AM, settings(), state(reps=400)).sends
+    sends = plan(FRIDAY_9AM, [state(reps=400)]).sends
     parts = [s for s in sends if s.key.kind == SUMMARY]
     assert len(parts) > 1
     chart = charts(sends)[LedgerKey(SUMMARY_CHART, "CTEAM", WEEK)]
@@ -161,15 +163,15 @@ def test_a_sent_chart_is_not_planned_again_a_failed_one_is() -> None:
     key = LedgerKey(SUMMARY_CHART, "CTEAM", WEEK)
     when = FRIDAY_9AM
     sent = {key: LedgerRow(1, key, SENT, 1, when, "CTEAM", None)}
-    assert key not in charts(plan(when + timedelta(minutes=1), settings(), state(3, sent)).sends)
+    assert key not in charts(plan(when + timedelta(minutes=1), [state(3, sent)]).sends)
     failed = {key: LedgerRow(1, key, FAILED, 1, when, None, None)}
-    retry = charts(plan(when + timedelta(minutes=1), settings(), state(3, failed)).sends)[key]
+    retry = charts(plan(when + timedelta(minutes=1), [state(3, failed)]).sends)[key]
     assert retry.previous == failed[key]
-    assert not charts(plan(datetime(2026, 11, 28, 9, 0, tzinfo=NY), settings(), state()).sends)
+    assert not charts(plan(datetime(2026, 11, 28, 9, 0, tzinfo=NY), [state()]).sends)
 
 
 def test_the_planned_charts_draw_as_pngs() -> None:
-    planned = charts(plan(FRIDAY_9AM, settings(), state()).sends)
+    planned = charts(plan(FRIDAY_9AM, [state()]).sends)
     for send in planned.values():
         assert send.upload is not None
         png = send.upload.chart.png()

@@ -266,11 +266,12 @@ def nudge(line: RepLine, summary_label: str) -> Message:
     return {"text": text, "blocks": blocks}
 
 
-def team_nudge(parts: Sequence[tuple[str, RepLine, str]]) -> Message:
+def team_nudge(parts: Sequence[tuple[str, RepLine, str]], *, several_teams: bool) -> Message:
     """One nudge for a rep on several teams: what is left on each (channel, line,
     summary label), with one log button per activity, since a check-in counts on
-    every team that counts it. One team: exactly :func:`nudge`."""
-    if len(parts) == 1:
+    every team that counts it. A rep on one team gets exactly :func:`nudge`; one on
+    ``several_teams`` is told which team each part is for, even when only one is left."""
+    if len(parts) == 1 and not several_teams:
         _, line, label = parts[0]
         return nudge(line, label)
     name = parts[0][1].label

@@ -245,14 +245,21 @@ def plan(now: datetime, states: Sequence[TeamState], force: Force | None = None)
     nudges: dict[tuple[str, date], list[_NudgePart]] = defaultdict(list)
     due_nudges: set[tuple[str, date]] = set()
     ledger_rows: dict[LedgerKey, LedgerRow] = {}
+    teams_of: dict[str, int] = defaultdict(int)
     for state in states:
         ledger_rows.update(state.ledger)
+        for rep in state.reps:
+            teams_of[rep.user_id] += 1
         team_offers = _team_offers(now, state, force, nudges, due_nudges, result)
         offers += _turns(team_offers)
     for user_id, week in sorted(due_nudges, key=lambda k: (k[1], k[0])):
         parts = sorted(nudges[(user_id, week)], key=lambda p: p.opens_at)
         key = LedgerKey(NUDGE, user_id, iso_week(week))
-        build = partial(messages.team_nudge, [(p.channel, p.line, p.summary_label) for p in parts])
+        build = partial(
+            messages.team_nudge,
+            [(p.channel, p.line, p.summary_label) for p in parts],
+            several_teams=teams_of[user_id] > 1,
+        )
         offers.append((_Offer(key, user_id, build, parts[0].opens_at), 0))
 
     # Earliest window first; within a window the teams take turns (a stable sort keeps

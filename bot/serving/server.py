@@ -101,8 +101,8 @@ async def prepare(settings: Settings, clock: Clock) -> Huddle:
     team_id = identity["team_id"]
     await ensure_first_team(runtime, team_id)
     try:
-        members = await sync_roster(runtime, app.client, team_id)
-        log.info("rosters loaded: %d members in the team channels", members)
+        reps = await sync_roster(runtime, app.client, team_id)
+        log.info("rosters loaded: %d reps in the team channels", reps)
     except SlackApiError as error:
         log.warning(
             "roster not loaded (%s); it will be on the next refresh", error.response.get("error")

@@ -94,7 +94,8 @@ async def _pages(call: Any, key: str, **kwargs: Any) -> AsyncIterator[dict[str, 
 
 async def sync_roster(runtime: Runtime, client: AsyncWebClient, team_id: str) -> int:
     """Reload every team channel's members and everyone's profile; returns how many
-    members the team channels have (a person on two teams counts twice)."""
+    reps the channels hold by the channel rule (humans who manage no team; a person
+    on two teams counts twice; ``/huddle rep add|remove`` choices aside)."""
     teams = list(await runtime.teams(team_id))
     members = {team.ref: await channel_members(client, team.channel) for team in teams}
     now = runtime.now()
@@ -106,7 +107,9 @@ async def sync_roster(runtime: Runtime, client: AsyncWebClient, team_id: str) ->
         for ref, ids in members.items():
             await memberships.sync_channel(session, team_id, ref, ids, now)
     runtime.forget_people(team_id)
-    return sum(len(ids) for ids in members.values())
+    humans = {p.user_id for p in people if not (p.is_bot or p.is_deleted)}
+    managers = {m for team in teams for m in team.managers}
+    return sum(len((ids & humans) - managers) for ids in members.values())
 
 
 async def channel_members(client: AsyncWebClient, channel: str) -> set[str]:
