@@ -10,13 +10,9 @@ see it (SPEC, "Workspaces and teams", "Activities").
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import datetime
-
-import aiohttp
-from slack_sdk.errors import SlackApiError
 
 from bot.domain.activities import (
     BUILT_IN,
@@ -34,8 +30,7 @@ from bot.messages import team_admin as replies
 from bot.messages.admin import command_problem, team_time_lines
 from bot.messages.blocks import sections
 from bot.messages.checkin import notice
-from bot.team.roster import sync_roster
-from bot.team.setup import setting_texts
+from bot.team.setup import Outcome, create_team
 from bot.team.state import load_state
 from commands.caller import Caller, refusal
 from commands.grammar.team_admin import (
@@ -45,10 +40,6 @@ from commands.grammar.team_admin import (
     RosterChange,
 )
 from storage import memberships, teams
-
-log = logging.getLogger(__name__)
-_SLACK_ERRORS = (SlackApiError, aiohttp.ClientError, TimeoutError)
-_NOT_A_MEMBER = frozenset({"channel_not_found", "not_in_channel"})
 
 
 def _changes(team: Team) -> Mapping[str, SettingChange]:
@@ -81,43 +72,23 @@ async def setup(caller: Caller, channel: str | None) -> Message:
             "its board and summary there."
         )
     runtime = caller.runtime
-    existing = caller.teams.by_channel(channel)
-    if existing is not None:
-        return _already(caller, existing)
-    try:
-        info = await caller.client.conversations_info(channel=channel)
-    except SlackApiError as error:
-        if error.response.get("error") in _NOT_A_MEMBER:
-            return replies.not_in_channel(channel)
-        log.warning("conversations.info for %s failed: %r", channel, error.response.get("error"))
-        return notice("Slack didn't answer, so nothing was set up. Please try again.")
-    except (aiohttp.ClientError, TimeoutError) as error:
-        log.warning("conversations.info for %s failed: %r", channel, error)
-        return notice("Slack didn't answer, so nothing was set up. Please try again.")
-    if not info["channel"].get("is_member"):
-        return replies.not_in_channel(channel)
     defaults = runtime.team_defaults
-    async with runtime.sessions.begin() as session:
-        ref = await teams.create(
-            session,
-            caller.team_id,
-            channel,
-            setting_texts(defaults),
-            BUILT_IN,
-            runtime.settings.goals,
-            caller.person.user_id,
-            runtime.now(),
-        )
-    runtime.forget_teams(caller.team_id)
-    runtime.forget_people(caller.team_id, [caller.person.user_id])
-    if ref is None:  # someone else set it up a moment ago
-        made = (await runtime.teams(caller.team_id)).by_channel(channel)
-        return _already(caller, made) if made else replies.not_in_channel(channel)
-    try:
-        await sync_roster(runtime, caller.client, caller.team_id)
-    except _SLACK_ERRORS as error:  # the scheduler's roster sync fills it in later
-        log.warning("reading the members of %s failed: %r", channel, error)
-    return replies.team_created(channel, defaults, *next_runs(runtime.now(), defaults))
+    done = await create_team(
+        runtime,
+        caller.client,
+        caller.team_id,
+        channel,
+        caller.person.user_id,
+        defaults,
+        runtime.settings.goals,
+    )
+    if done.outcome is Outcome.CREATED:
+        return replies.team_created(channel, defaults, *next_runs(runtime.now(), defaults))
+    if done.outcome is Outcome.ALREADY and done.team is not None:
+        return _already(caller, done.team)
+    if done.outcome is Outcome.NO_ANSWER:
+        return notice("Slack didn't answer, so nothing was set up. Please try again.")
+    return replies.not_in_channel(channel)
 
 
 def _already(caller: Caller, team: Team) -> Message:

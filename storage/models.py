@@ -1,5 +1,6 @@
 """The tables. Every row belongs to one Slack workspace (``team_id``); rows that
-belong to one team of that workspace (a huddle channel) also carry ``team_ref``.
+belong to one team of that workspace (a huddle channel) also carry ``team_ref``;
+slack_sdk's OAuth tables (end of file) keep the installed workspaces' tokens.
 
 Times are stored in UTC; days (``CheckIn.day``, away periods) are calendar dates
 in the rep's or team's timezone, because a week is a calendar idea, not an instant.
@@ -9,6 +10,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
+from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from sqlalchemy import (
     JSON,
     Boolean,
@@ -274,3 +277,33 @@ class ProcessedEvent(Base):
     team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
     event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Workspace(Base):
+    """A workspace that installed Huddle with "Add to Slack" (OAuth mode): when, by
+    whom, and whether it has uninstalled it since. The token lives in slack_sdk's
+    installation tables below, the teams in ``team``. This row outlives an uninstall
+    (the data is kept until ``huddle workspace purge``) and says the workspace is gone,
+    so nothing more is sent to it."""
+
+    __tablename__ = "workspace"
+
+    team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    installer_id: Mapped[str] = mapped_column(String(32))
+    installed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    uninstalled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+SLACK_INSTALLATIONS = SQLAlchemyInstallationStore.build_installations_table(
+    Base.metadata, SQLAlchemyInstallationStore.default_installations_table_name
+)
+SLACK_BOTS = SQLAlchemyInstallationStore.build_bots_table(
+    Base.metadata, SQLAlchemyInstallationStore.default_bots_table_name
+)
+SLACK_OAUTH_STATES = SQLAlchemyOAuthStateStore.build_oauth_states_table(
+    Base.metadata, SQLAlchemyOAuthStateStore.default_table_name
+)
+"""slack_sdk's own tables for its SQLAlchemy installation and state stores, exactly as
+slack_sdk defines them, declared here so that Huddle's migrations create them (never
+``create_tables()`` at run time) and the schema test compares them too."""

@@ -61,6 +61,7 @@ __all__ = [
     "DAY_NAMES",
     "DEFAULTS",
     "ConfigError",
+    "OAuthCredentials",
     "Schedule",
     "Settings",
     "load_settings",
@@ -72,6 +73,9 @@ DEFAULTS: Mapping[str, str] = MappingProxyType(
         "SLACK_BOT_TOKEN": "",
         "SLACK_SIGNING_SECRET": "",
         "SLACK_APP_TOKEN": "",
+        "SLACK_CLIENT_ID": "",
+        "SLACK_CLIENT_SECRET": "",
+        "HUDDLE_PUBLIC_URL": "",
         "SLACK_API_URL": "https://slack.com/api/",
         "DATABASE_URL": "sqlite+aiosqlite:///huddle.db",
         "HUDDLE_CHANNEL": "",
@@ -127,15 +131,38 @@ class ConfigError(Exception):
 
 
 @dataclass(frozen=True, repr=False)
+class OAuthCredentials:
+    """The app's client credentials for "Add to Slack", and where Slack reaches it."""
+
+    client_id: str
+    client_secret: str = field(repr=False)
+    public_url: str | None
+    """``HUDDLE_PUBLIC_URL``: the base URL people and Slack reach Huddle at (behind a
+    proxy it differs from the address Huddle listens on); the OAuth redirect URI is
+    built from it. None: Slack uses the app's one configured Redirect URL."""
+
+    @property
+    def redirect_uri(self) -> str | None:
+        return f"{self.public_url}/slack/oauth_redirect" if self.public_url else None
+
+    def __repr__(self) -> str:
+        return f"OAuthCredentials(client_id={self.client_id!r}, public_url={self.public_url!r})"
+
+
+@dataclass(frozen=True, repr=False)
 class Settings:
     """Validated, immutable configuration. ``repr`` hides every secret."""
 
     bot_token: str = field(repr=False)
+    """Empty in OAuth mode: each installed workspace has its own (``oauth``)."""
     signing_secret: str | None = field(repr=False)
     app_token: str | None = field(repr=False)
+    oauth: OAuthCredentials | None
+    """Set in OAuth mode (many workspaces, "Add to Slack"), None with a bot token."""
     api_url: str
     database_url: str = field(repr=False)  # shown as ``safe_database_url``
     channel: str
+    """``HUDDLE_CHANNEL``, the first team's; empty in OAuth mode (teams are set up in Slack)."""
     timezone: ZoneInfo
     managers: frozenset[str]
     goals: Mapping[str, int]
@@ -208,17 +235,24 @@ def load_settings(environ: Mapping[str, str]) -> Settings:
         setting = TEAM_SETTINGS[word]
         return check(setting.parse, setting.variable, None)
 
-    bot_token = check(_parse_bot_token, "SLACK_BOT_TOKEN", "")
+    oauth = _oauth_mode(environ, problems)
+    bot_token = check(_parse_bot_token, "SLACK_BOT_TOKEN", "") if oauth is None else ""
     app_token = check(_parse_app_token, "SLACK_APP_TOKEN", None)
     signing_secret = raw("SLACK_SIGNING_SECRET") or None
-    if signing_secret is None and not raw("SLACK_APP_TOKEN"):
+    if oauth is not None and signing_secret is None:
+        problems.append(
+            "SLACK_SIGNING_SECRET: required for the OAuth install (SLACK_CLIENT_ID and"
+            " SLACK_CLIENT_SECRET), which runs in HTTP mode: Slack app settings → Basic"
+            " Information → Signing Secret"
+        )
+    elif signing_secret is None and not raw("SLACK_APP_TOKEN"):
         problems.append(
             "SLACK_SIGNING_SECRET: required in HTTP mode (Slack app settings → Basic Information"
             " → Signing Secret); or set SLACK_APP_TOKEN (xapp-…) to use Socket Mode instead"
         )
     api_url = check(_parse_api_url, "SLACK_API_URL", DEFAULTS["SLACK_API_URL"])
     database_url = check(_parse_database_url, "DATABASE_URL", DEFAULTS["DATABASE_URL"])
-    channel = check(_parse_channel, "HUDDLE_CHANNEL", "")
+    channel = "" if oauth is not None else check(_parse_channel, "HUDDLE_CHANNEL", "")
     timezone = team("timezone")
     managers = check(_parse_managers, "HUDDLE_MANAGERS", frozenset[str]())
     if "HUDDLE_GOALS" in environ:  # present but empty means "no team goals"
@@ -248,6 +282,7 @@ def load_settings(environ: Mapping[str, str]) -> Settings:
         bot_token=bot_token,
         signing_secret=signing_secret,
         app_token=app_token,
+        oauth=oauth,
         api_url=api_url,
         database_url=database_url,
         channel=channel,
@@ -262,6 +297,50 @@ def load_settings(environ: Mapping[str, str]) -> Settings:
         posts_per_minute=posts_per_minute,
         port=port,
     )
+
+
+def _oauth_mode(environ: Mapping[str, str], problems: list[str]) -> OAuthCredentials | None:
+    """The mode, chosen here rather than by Bolt (which turns OAuth on by itself when
+    ``SLACK_CLIENT_ID`` and ``SLACK_CLIENT_SECRET`` are in the environment): OAuth when
+    both client credentials are set, single-workspace otherwise. Both modes at once
+    would leave unclear which token serves which workspace, so that is refused, and so
+    is Socket Mode with OAuth (Slack reaches the install pages only over HTTP)."""
+    client_id = environ.get("SLACK_CLIENT_ID", "").strip()
+    client_secret = environ.get("SLACK_CLIENT_SECRET", "").strip()
+    if not client_id and not client_secret:
+        return None
+    where = "Slack app settings → Basic Information → App Credentials"
+    if not client_id or not client_secret:
+        missing = "SLACK_CLIENT_ID" if not client_id else "SLACK_CLIENT_SECRET"
+        problems.append(
+            f"{missing}: the OAuth install needs both SLACK_CLIENT_ID and SLACK_CLIENT_SECRET"
+            f" ({where}); or unset both to serve one workspace with SLACK_BOT_TOKEN"
+        )
+        return None
+    if environ.get("SLACK_BOT_TOKEN", "").strip():
+        problems.append(
+            "SLACK_BOT_TOKEN together with SLACK_CLIENT_ID/SLACK_CLIENT_SECRET: choose one mode."
+            ' Unset SLACK_BOT_TOKEN to install into many workspaces with "Add to Slack", or'
+            " unset the client credentials to serve the one workspace of that token"
+        )
+    if environ.get("SLACK_APP_TOKEN", "").strip():
+        problems.append(
+            "SLACK_APP_TOKEN: the OAuth install (SLACK_CLIENT_ID) runs in HTTP mode only,"
+            " because Slack sends people to /slack/install and /slack/oauth_redirect over"
+            " HTTP; unset SLACK_APP_TOKEN and set SLACK_SIGNING_SECRET"
+        )
+    public_url: str | None = None
+    text = environ.get("HUDDLE_PUBLIC_URL", "").strip()
+    if text:
+        parts = urlsplit(text)
+        if parts.scheme not in ("http", "https") or not parts.netloc or parts.query:
+            problems.append(
+                f"HUDDLE_PUBLIC_URL: '{text}' must be the http(s) base URL Slack and browsers"
+                " reach Huddle at, e.g. https://huddle.example.com"
+            )
+        else:
+            public_url = text.rstrip("/")
+    return OAuthCredentials(client_id, client_secret, public_url)
 
 
 # Parsers: each takes the stripped text and raises ValueError with a message that states

@@ -115,16 +115,18 @@ class PacedWebClient(AsyncWebClient):
         return response
 
 
-def web_client(runtime: Runtime) -> AsyncWebClient:
+def web_client(runtime: Runtime, token: str | None = None) -> AsyncWebClient:
     """The Web API client. Posts are paced and their 429s handled by the pacer; other
     429s wait out ``Retry-After`` (Slack did nothing); 5xx answers are retried with
     backoff where repeating is harmless; a dropped connection is *not* retried here,
     because whether Slack acted on the call is then unknown (the scheduled jobs decide
-    that themselves)."""
+    that themselves). ``token``: an installed workspace's (OAuth mode), with a pacer of
+    its own, as Slack's limits are per workspace; else the configured one (none in
+    OAuth mode, where Bolt's authorize gives each request its workspace's)."""
     pacer = PostPacer(runtime.settings.posts_per_minute)
     return PacedWebClient(
         pacer,
-        token=runtime.settings.bot_token,
+        token=token or runtime.settings.bot_token or None,
         base_url=runtime.settings.api_url,
         timeout=SLACK_TIMEOUT_SECONDS,
         retry_handlers=[
@@ -143,3 +145,10 @@ def keep_connections(client: AsyncWebClient, runtime: Runtime) -> None:
         timeout=aiohttp.ClientTimeout(total=SLACK_TIMEOUT_SECONDS)
     )
     client.session = runtime.slack_http
+
+
+def shared_connections(client: AsyncWebClient, runtime: Runtime) -> AsyncWebClient:
+    """Another client (an installed workspace's) on the process's connection pool."""
+    if runtime.slack_http is not None:
+        client.session = runtime.slack_http
+    return client
