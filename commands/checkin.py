@@ -23,7 +23,7 @@ from bot.domain.checkin import Logged
 from bot.domain.team_settings import TeamSettings
 from bot.domain.weeks import week_start
 from bot.live.updates import LiveUpdates
-from bot.messages import Message
+from bot.messages import Message, team_choice
 from bot.messages import checkin as messages
 from bot.messages.announcements import replace_line
 from bot.messages.blocks import BROKEN_BUTTON
@@ -215,8 +215,13 @@ async def record_and_reply(
     **reply_options: Any,
 ) -> None:
     """Save within the deadline (a fresh one unless the caller's clock is running) and
-    answer: recorded, not saved, or — when the commit went unanswered — unconfirmed."""
+    answer: recorded, not saved, or — when the commit went unanswered — unconfirmed.
+    A workspace with no team at all (installed with "Add to Slack", not set up yet)
+    has nowhere to count it: the answer says how to make a team, nothing is saved."""
     runtime = live.runtime
+    if teams.home is None:
+        await reply(response_type="ephemeral", **team_choice.no_team(), **reply_options)
+        return
     try:
         outcome = await within(
             deadline or Deadline(CHECKIN_SECONDS),

@@ -61,11 +61,10 @@ async def team_channels(session: AsyncSession) -> dict[str, list[str]]:
     """Every workspace's team channels, oldest team first, in one query."""
     channels: dict[str, list[str]] = defaultdict(list)
     for team_id, channel in await session.execute(
-        select(TeamRow.team_id, TeamRow.channel_id)
-        .where(TeamRow.channel_id.is_not(None))
-        .order_by(TeamRow.id)
+        select(TeamRow.team_id, TeamRow.channel_id).order_by(TeamRow.id)
     ):
-        channels[team_id].append(channel)
+        if channel is not None:  # a one-team workspace upgraded, before its start-up
+            channels[team_id].append(channel)
     return dict(channels)
 
 

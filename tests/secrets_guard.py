@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import logging
 import traceback
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import pytest
@@ -30,6 +30,9 @@ CLIENT_SECRET = "test-client-secret-3c9e77"
 DATABASE_PASSWORD = make_url(POSTGRES_URL).password or ""
 SECRETS = (BOT_TOKEN, APP_TOKEN, SIGNING_SECRET, CLIENT_SECRET, DATABASE_PASSWORD)
 """Every secret a test configures Huddle with (tests use these constants)."""
+ISSUED: list[Callable[[], Iterable[str]]] = []
+"""Sources of secrets made during a test: the bot tokens a ``SlackOAuthStandIn`` issues
+when a workspace installs Huddle (a test adds its stand-in's; cleared after each test)."""
 
 
 class SecretGuard:
@@ -37,7 +40,10 @@ class SecretGuard:
         self.secrets = tuple(s for s in secrets if s)
 
     def found_in(self, text: str, where: str) -> list[str]:
-        return [f"{where} contains {secret[:8]}…" for secret in self.secrets if secret in text]
+        issued = tuple(token for source in ISSUED for token in source())
+        return [
+            f"{where} contains {secret[:8]}…" for secret in self.secrets + issued if secret in text
+        ]
 
     def in_record(self, record: logging.LogRecord) -> list[str]:
         try:
@@ -80,6 +86,7 @@ def secrets_never_leak(request: pytest.FixtureRequest) -> Iterator[None]:
     finally:
         logging.setLogRecordFactory(previous)
         root.setLevel(level)
+        ISSUED.clear()
     if slack is not None:
         leaks += guard.in_slack(slack)
     if leaks:

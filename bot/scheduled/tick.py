@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from bot.scheduled.fleet import Fleet
 from bot.scheduled.jobs import Ticker
 
 log = logging.getLogger(__name__)
@@ -18,7 +19,7 @@ TICK_SECONDS = 60
 class Schedule:
     """The running tick, and the means to stop it without cutting a post in half."""
 
-    def __init__(self, scheduler: AsyncIOScheduler, ticker: Ticker) -> None:
+    def __init__(self, scheduler: AsyncIOScheduler, ticker: Ticker | Fleet) -> None:
         self.scheduler = scheduler
         self.ticker = ticker
         self.running: set[asyncio.Task[object]] = set()
@@ -35,7 +36,7 @@ class Schedule:
         self.scheduler.shutdown(wait=False)
 
 
-def start(ticker: Ticker) -> Schedule:
+def start(ticker: Ticker | Fleet) -> Schedule:
     schedule: Schedule
 
     async def tick() -> None:

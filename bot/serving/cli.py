@@ -25,6 +25,7 @@ log = logging.getLogger("huddle")
 
 CONNECT_HELP = """\
 No Slack credentials found (SLACK_BOT_TOKEN is not set), so that was the demo.
+(To install into many workspaces with "Add to Slack", see README "Distributing Huddle".)
 To connect a real workspace:
   1. Create a Slack app from manifest.yml at https://api.slack.com/apps (From a manifest).
   2. Install it to your workspace and copy .env.example to .env.
@@ -46,7 +47,7 @@ def _run(environ: dict[str, str]) -> int:
     from bot.serving.demo import run_demo
     from bot.serving.server import serve_forever
 
-    if not environ.get("SLACK_BOT_TOKEN", "").strip():
+    if not _credentials(environ):
         exit_code = asyncio.run(run_demo())
         print(CONNECT_HELP)
         return exit_code
@@ -62,6 +63,11 @@ def _run(environ: dict[str, str]) -> int:
     except KeyboardInterrupt:  # the second Ctrl-C: the operator would not wait
         return 130
     return 0
+
+
+def _credentials(environ: dict[str, str]) -> bool:
+    """A bot token or the OAuth client credentials: something to serve Slack with."""
+    return any(environ.get(name, "").strip() for name in ("SLACK_BOT_TOKEN", "SLACK_CLIENT_ID"))
 
 
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
@@ -264,6 +270,56 @@ def _report(environ: dict[str, str], channel: str | None, week_text: str | None,
     return 0
 
 
+def _workspace(environ: dict[str, str], action: str, team_id: str | None, yes: bool) -> int:
+    """``huddle workspace list`` and ``huddle workspace purge TEAM_ID --yes``: the
+    installed and uninstalled workspaces with their teams, and deleting one's data for
+    good."""
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    from storage import workspaces
+    from storage.engine import create_engine
+
+    settings = _settings(environ)
+    if action == "purge" and not team_id:
+        print("huddle: workspace purge needs the workspace's TEAM_ID", file=sys.stderr)
+        return 2
+    if action == "purge" and not yes:
+        print(
+            f"huddle: this deletes every team, check-in, goal and person of {team_id}, and"
+            " its installation. Nothing was deleted; add --yes to do it.",
+            file=sys.stderr,
+        )
+        return 2
+
+    async def run() -> int:
+        engine = create_engine(settings.database_url)
+        try:
+            if action == "list":
+                async with AsyncSession(engine) as session:
+                    rows = await workspaces.all_workspaces(session)
+                    channels = await workspaces.team_channels(session)
+                for row in rows:
+                    state = "uninstalled" if row.uninstalled_at else "installed"
+                    teams = " ".join(f"#{c}" for c in channels.get(row.team_id, [])) or "no team"
+                    print(f"{row.team_id}\t{state}\t{teams}\t{row.name}")
+                if not rows:
+                    print("No workspace has installed Huddle with Add to Slack.")
+                return 0
+            assert team_id is not None
+            async with AsyncSession(engine) as session, session.begin():
+                deleted = await workspaces.purge(session, team_id)
+            if not deleted:
+                print(f"huddle: {team_id} has no data here; nothing was deleted", file=sys.stderr)
+                return 1
+            counts = ", ".join(f"{n} from {table}" for table, n in deleted.items())
+            print(f"Purged {team_id}: {counts}.")
+            return 0
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(run())
+
+
 def _demo(_environ: dict[str, str]) -> int:
     from bot.serving.demo import run_demo
 
@@ -313,6 +369,14 @@ def parser() -> argparse.ArgumentParser:
         help="the week to draw (default: the latest week whose summary time has passed)",
     )
     report.add_argument("--out", metavar="FILE.png", type=Path, required=True)
+    workspace = commands.add_parser(
+        "workspace", help="workspaces installed with Add to Slack: list, or purge one's data"
+    )
+    workspace.add_argument("action", choices=["list", "purge"])
+    workspace.add_argument("team_id", nargs="?", metavar="TEAM_ID")
+    workspace.add_argument(
+        "--yes", action="store_true", help="purge: confirm deleting the workspace's data"
+    )
     db = commands.add_parser("db", help="database maintenance")
     db.add_argument(
         "action", choices=["upgrade"], help="upgrade: migrate the schema to the latest version"
@@ -327,7 +391,7 @@ def main(argv: Sequence[str] | None = None, clock: Clock = system_clock) -> int:
     the wall clock, except for tests that run a job at a chosen instant."""
     args = parser().parse_args(argv)
     environ = read_environment()
-    serving = args.command == "run" and bool(environ.get("SLACK_BOT_TOKEN", "").strip())
+    serving = args.command == "run" and _credentials(environ)
     logs.configure(environment_secrets(environ), level=logging.INFO if serving else logging.WARNING)
     try:
         return _command(args, environ, clock)
@@ -356,6 +420,8 @@ def _command(args: argparse.Namespace, environ: dict[str, str], clock: Clock) ->
         return _job(environ, frozenset({SUMMARY, DIGEST}), args.week, args.dry_run, clock)
     if args.command == "export":
         return _export(environ, args.since)
+    if args.command == "workspace":
+        return _workspace(environ, args.action, args.team_id, args.yes)
     if args.command == "report":
         return _report(environ, args.team, args.week, args.out)
     handlers = {"run": _run, "demo": _demo, "db": _db_upgrade}

@@ -19,6 +19,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import text
@@ -30,6 +31,7 @@ from bot.runtime import Runtime
 from bot.runtime.batching import PACED
 from bot.runtime.slack_client import keep_connections
 from bot.scheduled import tick as scheduling
+from bot.scheduled.fleet import Fleet
 from bot.scheduled.jobs import Ticker
 from bot.serving import gate
 from bot.serving.app import create_app
@@ -80,6 +82,22 @@ class Huddle:
     live: LiveUpdates
     app: AsyncApp
     team_id: str
+    """The one workspace of the bot token; empty in OAuth mode (see ``ticker``)."""
+
+    def ticker(self, stopping: asyncio.Event) -> Ticker | Fleet:
+        """The scheduler's work: the one workspace, or every installed one."""
+        if self.runtime.settings.oauth is None:
+            return Ticker(
+                self.runtime, self.app.client, self.team_id, self.runtime.now().date(), stopping
+            )
+        store = self.app.installation_store
+        assert store is not None
+
+        async def token_of(team_id: str) -> str | None:
+            bot = await store.async_find_bot(enterprise_id=None, team_id=team_id)
+            return bot.bot_token if bot is not None else None
+
+        return Fleet(self.runtime, token_of, stopping)
 
     async def close(self) -> None:
         await self.live.close()
@@ -92,6 +110,11 @@ async def prepare(settings: Settings, clock: Clock) -> Huddle:
     live = LiveUpdates.create(runtime)
     app = create_app(live)
     keep_connections(app.client, runtime)
+    if settings.oauth is not None:
+        log.info("mode: many workspaces, installed with Add to Slack at /slack/install")
+        settle_memory()
+        return Huddle(runtime, live, app, "")
+    log.info("mode: one workspace, with SLACK_BOT_TOKEN")
     try:
         identity = await app.client.auth_test()
     except SlackApiError as error:
@@ -137,6 +160,17 @@ def web_application(huddle: Huddle) -> web.Application:
         return web.json_response({"ok": True})
 
     application.router.add_get("/healthz", healthz)
+    flow = huddle.app.oauth_flow
+    if flow is not None:
+        # What Bolt's own aiohttp server does for these two paths.
+        async def oauth_page(request: web.Request) -> web.Response:
+            bolt_request = await to_bolt_request(request)
+            if request.path == flow.install_path:
+                return await to_aiohttp_response(await flow.handle_installation(bolt_request))
+            return await to_aiohttp_response(await flow.handle_callback(bolt_request))
+
+        application.router.add_get(flow.install_path, oauth_page)
+        application.router.add_get(flow.redirect_uri_path, oauth_page)
     return application
 
 
@@ -175,13 +209,7 @@ async def serve_forever(settings: Settings, clock: Clock, stop: asyncio.Event) -
     """Serve and tick until ``stop`` is set, then stop in order (see the module doc)."""
     huddle = await prepare(settings, clock)
     loop = asyncio.get_running_loop()
-    ticker = Ticker(
-        huddle.runtime,
-        huddle.app.client,
-        huddle.team_id,
-        huddle.runtime.now().date(),
-        stopping=stop,
-    )
+    ticker = huddle.ticker(stop)
     schedule: scheduling.Schedule | None = None
     deadline = 0.0
     try:

@@ -4,11 +4,13 @@
 - :class:`SignedSlackClient`: Slack calling the app (signed commands, clicks, events).
 - :class:`SocketModeStandIn`: Slack's Socket Mode (``apps.connections.open``, envelopes, acks).
 - :class:`SocketModeUsers`: the same users as :class:`SignedSlackClient`, over Socket Mode.
+- :class:`SlackOAuthStandIn`: "Add to Slack" and many workspaces' Web APIs, by token.
 - :class:`RateLimit`: a workspace's posting limit, given to the Web API stand-in.
 """
 
 from bot.standin.blockkit import block_errors, view_errors, visible_text
 from bot.standin.envelopes import Ack, Connection, Envelope
+from bot.standin.oauth import InstalledToken, SlackOAuthStandIn
 from bot.standin.rate_limit import RateLimit
 from bot.standin.records import (
     RESPONSE_URL_METHOD,
@@ -48,12 +50,14 @@ __all__ = [
     "Ephemeral",
     "Fault",
     "FaultMode",
+    "InstalledToken",
     "Message",
     "RateLimit",
     "RecordedCall",
     "Rejection",
     "ResponseUrlPost",
     "SignedSlackClient",
+    "SlackOAuthStandIn",
     "SlackPayloads",
     "SlackUsers",
     "SlackWebAPIStandIn",

@@ -1,0 +1,69 @@
+"""The tick for every installed workspace (OAuth mode): each one's rosters, boards,
+nudges and summaries, for all its teams in one pass (``run_due``), with its own token.
+
+Which workspaces is read on every tick (one query), so an install or an uninstall
+handled by any instance counts from the next minute; an uninstalled workspace is
+simply not on the list, so nothing of it is claimed or retried. A workspace's ticker
+(its client and pacer, its roster day) lives as long as the install it was made for;
+a reinstall makes a new one with the new token.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from bot.runtime import Runtime
+from bot.runtime.slack_client import shared_connections, web_client
+from bot.scheduled.jobs import Ticker
+from bot.scheduled.sender import Report
+from storage import workspaces
+
+log = logging.getLogger(__name__)
+
+TokenOf = Callable[[str], Awaitable[str | None]]
+"""A workspace's bot token, from the installation store; None when it has none."""
+
+
+@dataclass
+class Fleet:
+    runtime: Runtime
+    token_of: TokenOf
+    stopping: asyncio.Event = field(default_factory=asyncio.Event)
+    """Set when the process stops: the tick in progress sends nothing new."""
+    _tickers: dict[str, tuple[datetime, Ticker]] = field(default_factory=dict)
+
+    async def tick(self) -> Report:
+        async with self.runtime.sessions() as session:
+            installed = await workspaces.installed_workspaces(session)
+        total = Report()
+        for row in installed:
+            if self.stopping.is_set():
+                break
+            ticker = await self._ticker(row.team_id, row.installed_at)
+            if ticker is not None:
+                _add(total, await ticker.tick())
+        for gone in self._tickers.keys() - {row.team_id for row in installed}:
+            del self._tickers[gone]
+        return total
+
+    async def _ticker(self, team_id: str, installed_at: datetime) -> Ticker | None:
+        known = self._tickers.get(team_id)
+        if known is not None and known[0] == installed_at:
+            return known[1]
+        token = await self.token_of(team_id)
+        if token is None:
+            log.warning("workspace %s has no bot token; skipped until reinstalled", team_id)
+            return None
+        client = shared_connections(web_client(self.runtime, token), self.runtime)
+        ticker = Ticker(self.runtime, client, team_id, stopping=self.stopping)
+        self._tickers[team_id] = (installed_at, ticker)
+        return ticker
+
+
+def _add(total: Report, report: Report) -> None:
+    for name in vars(total):
+        getattr(total, name).extend(getattr(report, name))
