@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import html
+import json
 import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -32,7 +33,7 @@ from bot.messages.onboarding import (
 from bot.scheduled.fleet import Fleet
 from bot.serving.server import Huddle, prepare, serving_http
 from bot.serving.server import drain as settle
-from bot.standin import SignedSlackClient, SlackOAuthStandIn, SlackWebAPIStandIn
+from bot.standin import AppResponse, SignedSlackClient, SlackOAuthStandIn, SlackWebAPIStandIn
 from storage import workspaces
 from tests.clock import FakeClock
 from tests.conftest import pace_quickly
@@ -96,11 +97,19 @@ class Served:
         assert status == 200, page
 
     async def set_up(self, team_id: str, goals: str = "2") -> None:
-        channel, installer, _ = TEAMS[team_id]
+        answer = await self.submit_setup(team_id, goals=goals)
+        assert answer.status == 200 and not answer.text, answer.text
+
+    async def submit_setup(
+        self, team_id: str, *, channel: str | None = None, timezone: str = TZ, goals: str = "2"
+    ) -> AppResponse:
+        """The installer clicks *Set up Huddle* in the DM and submits the modal."""
+        default_channel, installer, _ = TEAMS[team_id]
+        channel = channel or default_channel
         async with self.users(team_id) as users:
             opened = await users.block_action(installer, SETUP_OPEN_ACTION)
             assert opened.status == 200
-            answer = await users.view_submission(
+            return await users.view_submission(
                 installer,
                 SETUP_VIEW,
                 {
@@ -110,13 +119,14 @@ class Served:
                             "selected_conversation": channel,
                         }
                     },
-                    TIMEZONE_BLOCK: {TIMEZONE_ACTION: {"type": "plain_text_input", "value": TZ}},
+                    TIMEZONE_BLOCK: {
+                        TIMEZONE_ACTION: {"type": "plain_text_input", "value": timezone}
+                    },
                     f"{GOAL_BLOCK_PREFIX}meeting": {
                         GOAL_ACTION: {"type": "plain_text_input", "value": goals}
                     },
                 },
             )
-            assert answer.status == 200 and not answer.text, answer.text
 
 
 @pytest.fixture
@@ -310,3 +320,66 @@ async def test_workspace_list_and_purge(
     async with served.huddle.runtime.sessions() as session:
         assert [row.team_id for row in await workspaces.all_workspaces(session)] == ["TBETA"]
     assert await _bots(served) == [None]
+
+
+async def test_the_setup_modal_refuses_what_it_cannot_set_up_and_changes_nothing(
+    served: Served,
+) -> None:
+    await served.install("TACME")
+    acme = served.slack.workspaces["TACME"]
+    acme.add_channel("CNOBOT", members=["UANNA"], include_bot=False)
+    refused = [
+        await served.submit_setup("TACME", channel="CNOBOT"),
+        await served.submit_setup("TACME", timezone="EST"),
+        await served.submit_setup("TACME", goals="0"),
+    ]
+    errors = [json.loads(answer.text)["errors"] for answer in refused]
+    assert "/invite @Huddle" in errors[0][CHANNEL_BLOCK]
+    assert "EST" in errors[1][TIMEZONE_BLOCK]
+    assert "1 to 1000" in errors[2][f"{GOAL_BLOCK_PREFIX}meeting"]
+    assert list(await served.huddle.runtime.teams("TACME")) == []
+    assert not [m for m in acme.dms_to("UANNA") if "is now a team" in m.text]
+
+    await served.set_up("TACME")
+    again = await served.submit_setup("TACME")
+    assert "already a team" in json.loads(again.text)["errors"][CHANNEL_BLOCK]
+    assert len(await served.huddle.runtime.teams("TACME")) == 1
+
+
+async def test_huddle_setup_in_an_installed_workspace_makes_another_team(served: Served) -> None:
+    await served.install("TACME")
+    await served.set_up("TACME")
+    acme = served.slack.workspaces["TACME"]
+    acme.add_channel("CWEST", members=["UANNA", "UAB", acme.bot_user_id])
+    async with served.users("TACME") as users:
+        answer = await users.reply(
+            await users.command("UANNA", "/huddle", "setup", channel_id="CWEST")
+        )
+    assert "is now a team" in answer.all_text
+    teams = await served.huddle.runtime.teams("TACME")
+    assert [t.channel for t in teams] == ["CACME", "CWEST"]
+    assert list(await served.huddle.runtime.teams("TBETA")) == []
+    assert served.slack.refused == []
+
+
+async def test_a_token_slack_refuses_stops_the_workspace_without_the_event(served: Served) -> None:
+    """The revocation event may never come: a tick whose sends Slack refuses for a dead
+    token records the uninstall, and the next tick sends nothing there."""
+    for team_id in TEAMS:
+        await served.install(team_id)
+        await served.set_up(team_id)
+    served.slack.revoke("TACME")
+    served.clock.set(THURSDAY_15)
+    fleet = served.fleet()
+    await fleet.tick()
+    acme = served.slack.workspaces["TACME"]
+    refused_before = len(served.slack.refused)
+    assert refused_before
+    async with served.huddle.runtime.sessions() as session:
+        rows = {row.team_id: row for row in await workspaces.all_workspaces(session)}
+    assert rows["TACME"].uninstalled_at is not None and rows["TBETA"].uninstalled_at is None
+    calls_before = len(acme.calls)
+    await fleet.tick()
+    await settle()
+    assert (len(served.slack.refused), len(acme.calls)) == (refused_before, calls_before)
+    assert served.slack.workspaces["TBETA"].dms_to("UBZ")

@@ -3,7 +3,9 @@ nudges and summaries, for all its teams in one pass (``run_due``), with its own 
 
 Which workspaces is read on every tick (one query), so an install or an uninstall
 handled by any instance counts from the next minute; an uninstalled workspace is
-simply not on the list, so nothing of it is claimed or retried. A workspace's ticker
+simply not on the list, so nothing of it is claimed or retried. Slack's revocation
+events say so (``bot.serving.installs``); should one never arrive, a tick whose sends
+Slack refuses because the token is dead records the uninstall itself. A workspace's ticker
 (its client and pacer, its roster day) lives as long as the install it was made for;
 a reinstall makes a new one with the new token.
 """
@@ -23,6 +25,9 @@ from bot.scheduled.sender import Report
 from storage import workspaces
 
 log = logging.getLogger(__name__)
+
+REVOKED = frozenset({"invalid_auth", "token_revoked", "account_inactive"})
+"""Slack's answers to a token that no longer works: the workspace uninstalled Huddle."""
 
 TokenOf = Callable[[str], Awaitable[str | None]]
 """A workspace's bot token, from the installation store; None when it has none."""
@@ -44,11 +49,20 @@ class Fleet:
             if self.stopping.is_set():
                 break
             ticker = await self._ticker(row.team_id, row.installed_at)
-            if ticker is not None:
-                _add(total, await ticker.tick())
+            if ticker is None:
+                continue
+            report = await ticker.tick()
+            _add(total, report)
+            if any(reason in REVOKED for _, reason in report.failed):
+                await self._revoked(row.team_id)
         for gone in self._tickers.keys() - {row.team_id for row in installed}:
             del self._tickers[gone]
         return total
+
+    async def _revoked(self, team_id: str) -> None:
+        async with self.runtime.sessions.begin() as session:
+            await workspaces.record_uninstall(session, team_id, self.runtime.now())
+        log.warning("workspace %s: Slack refuses its token; nothing more is sent there", team_id)
 
     async def _ticker(self, team_id: str, installed_at: datetime) -> Ticker | None:
         known = self._tickers.get(team_id)
