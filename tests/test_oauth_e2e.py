@@ -37,7 +37,7 @@ from bot.standin import AppResponse, SignedSlackClient, SlackOAuthStandIn, Slack
 from storage import workspaces
 from tests.clock import FakeClock
 from tests.conftest import pace_quickly
-from tests.secrets_guard import CLIENT_SECRET, ISSUED, SIGNING_SECRET
+from tests.secrets_guard import CLIENT_SECRET, ISSUED, SECRETS, SIGNING_SECRET, SecretGuard
 
 CLIENT_ID = "1234.5678"
 TZ = "America/New_York"
@@ -99,6 +99,7 @@ class Served:
     async def set_up(self, team_id: str, goals: str = "2") -> None:
         answer = await self.submit_setup(team_id, goals=goals)
         assert answer.status == 200 and not answer.text, answer.text
+        await settle()  # the roster is read and the team announced after the answer
 
     async def submit_setup(
         self, team_id: str, *, channel: str | None = None, timezone: str = TZ, goals: str = "2"
@@ -163,6 +164,9 @@ async def served(database_url: str) -> AsyncIterator[Served]:
                 await settle()
         finally:
             await huddle.close()
+        guard = SecretGuard(SECRETS)  # installed tokens too (ISSUED)
+        leaks = [leak for ws in slack.workspaces.values() for leak in guard.in_slack(ws)]
+        assert leaks == [], leaks
 
 
 def texts(workspace: SlackWebAPIStandIn) -> str:

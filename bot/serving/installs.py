@@ -212,14 +212,12 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
         assert context.team_id is not None and channel is not None
         manager = body["user"]["id"]
         done = await create_team(
-            runtime, client, context.team_id, channel, manager, settings, goals
+            runtime, client, context.team_id, channel, manager, settings, goals, created=ack
         )
         if done.outcome is not Outcome.CREATED:
-            await ack(
-                response_action="errors", errors={messages.CHANNEL_BLOCK: _REFUSED[done.outcome]}
-            )
+            errors = {messages.CHANNEL_BLOCK: _REFUSED[done.outcome]}
+            await ack(response_action="errors", errors=errors)
             return
-        await ack()
         await client.chat_postMessage(
             channel=manager, **team_created(channel, settings, *next_runs(runtime.now(), settings))
         )

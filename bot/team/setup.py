@@ -5,7 +5,7 @@ setup modal after an "Add to Slack" install)."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from enum import Enum
 
@@ -71,11 +71,14 @@ async def create_team(
     manager_id: str,
     settings: TeamSettings,
     goals: Mapping[str, int],
+    created: Callable[[], Awaitable[object]] | None = None,
 ) -> Setup:
     """Make ``channel`` a team of ``workspace`` with ``manager_id`` its first manager,
     these settings, the built-in activities and the team goals ``goals`` (activity key
     to weekly target), and load its roster from the channel's members. Nothing is
-    written when the channel is a team already or Huddle is not a member of it."""
+    written when the channel is a team already or Huddle is not a member of it.
+    ``created`` runs as soon as the team exists, before the roster is read (the setup
+    modal answers Slack there, which allows it 3 seconds)."""
     existing = (await runtime.teams(workspace)).by_channel(channel)
     if existing is not None:
         return Setup(Outcome.ALREADY, existing)
@@ -107,6 +110,8 @@ async def create_team(
     made = (await runtime.teams(workspace)).by_channel(channel)
     if ref is None:  # someone else set it up a moment ago
         return Setup(Outcome.ALREADY, made) if made else Setup(Outcome.NOT_IN_CHANNEL)
+    if created is not None:
+        await created()
     try:
         await sync_roster(runtime, client, workspace)
     except _SLACK_ERRORS as error:  # the scheduler's roster sync fills it in later
