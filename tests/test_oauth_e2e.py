@@ -307,6 +307,9 @@ async def test_workspace_list_and_purge(
     await served.install("TACME")
     await served.set_up("TACME")
     await served.install("TBETA")
+    async with served.users("TACME") as users:
+        await users.reply(await users.command("UAL", "/logmeeting", "1"))
+    await settle()  # its line in the team channel, and the announcement row
     for name, value in {
         "SLACK_CLIENT_ID": CLIENT_ID,
         "SLACK_CLIENT_SECRET": CLIENT_SECRET,
@@ -320,9 +323,11 @@ async def test_workspace_list_and_purge(
     assert await asyncio.to_thread(main, ["workspace", "purge", "TACME"]) == 2
     assert "Nothing was deleted" in capsys.readouterr().err
     assert await asyncio.to_thread(main, ["workspace", "purge", "TACME", "--yes"]) == 0
-    assert "Purged TACME" in capsys.readouterr().out
+    purged = capsys.readouterr().out
+    assert "Purged TACME" in purged and "from announcement" in purged and "from checkin" in purged
     async with served.huddle.runtime.sessions() as session:
         assert [row.team_id for row in await workspaces.all_workspaces(session)] == ["TBETA"]
+        assert "TACME" not in await workspaces.team_channels(session)
     assert await _bots(served) == [None]
 
 
