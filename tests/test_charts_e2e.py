@@ -71,7 +71,7 @@ async def test_summary_and_digest_carry_their_charts_once(running: Running) -> N
     for upload in by_channel.values():
         assert upload.content is not None and upload.content.startswith(PNG)
         assert 20_000 < len(upload.content) < 2_000_000 and upload.length == len(upload.content)
-        assert upload.filename.endswith("2026-W48-" + upload.filename.rsplit("-", 1)[-1])
+        assert "-2026-W48-" in upload.filename and upload.filename.endswith(".png")
         assert upload.alt_txt and len(upload.alt_txt) <= ALT_TEXT_LIMIT
         assert upload.thread_ts is None
     summary_png = by_channel[(CHANNEL,)]

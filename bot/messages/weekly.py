@@ -430,21 +430,24 @@ def digest(
     missed: Sequence[RepLine],
     patterns: Mapping[str, int],
     *,
+    channel: str | None = None,
     blocks_per_message: int = 50,
 ) -> list[Message]:
     """The managers' DM: who missed which goal this week, and who of them has a pattern
-    (missed in 3 or more of the last 4 weeks) rather than a one-off.
+    (missed in 3 or more of the last 4 weeks) rather than a one-off. ``channel`` names
+    the team, for a manager of several.
 
     ``patterns[user_id]`` counts the weeks missed among the last four, this one included;
     a rep absent from it counts as missing this week only.
     """
     start = week_start(week)
     title = digest_title(week)
+    team = [context(f"Team <#{channel}>")] if channel else []
     if not missed:
         text = (
             f"🎉 Nobody missed a goal in the week of {_day(start)}: every rep with a goal hit it."
         )
-        return [{"text": text, "blocks": [header(title), section(text)]}]
+        return [{"text": text, "blocks": [header(title), *team, section(text)]}]
 
     def missed_line(line: RepLine) -> str:
         what = " · ".join(_result_parts(line.week, only_missed=True)) or "a goal"
@@ -457,7 +460,7 @@ def digest(
         f"{len(missed)} {'rep' if len(missed) == 1 else 'reps'} missed a goal this week: "
         f"{len(pattern)} with a pattern, {len(one_off)} one-off."
     )
-    head: list[Block] = [header(title), section(f"*{headline}*")]
+    head: list[Block] = [header(title), *team, section(f"*{headline}*")]
     body: list[Block] = [
         {"type": "divider"},
         *sections(

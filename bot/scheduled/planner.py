@@ -356,7 +356,7 @@ def _team_offers(
         if _due(window, now, DIGEST, week, force):
             missed = [line for line in lines(week) if line.week.has_goals and line.week.short]
             patterns = _pattern_counts(state, goals, missed, week)
-            digest = messages.digest(week, missed, patterns)
+            digest = messages.digest(week, missed, patterns, channel=channel)
             # One chart for every manager, built once, so the sender draws it once.
             trend = cache(partial(trend_chart_of, week, missed, patterns, judged))
             for manager in state.managers:

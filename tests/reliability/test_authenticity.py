@@ -18,7 +18,7 @@ import pytest
 from bot.standin import AppResponse, SignedSlackClient
 from tests.conftest import SIGNING_SECRET, Running
 from tests.reliability.helpers import live_total
-from tests.test_admin_e2e import person
+from tests.seats import seat
 from tests.test_checkin_e2e import checkins
 
 
@@ -80,7 +80,7 @@ async def test_bad_signatures_are_refused_on_every_entry_point(
 
     [row] = await checkins(running)
     assert (row.count, row.undone_at) == (2, None)
-    outsider = await person(running, "UOUTSIDER")
+    outsider = await seat(running, "UOUTSIDER")
     assert outsider is None or not outsider.in_channel
     assert len(running.slack.calls) == slack_calls  # nothing was posted, updated or published
     goals = await running.users.reply(await running.users.command("UALICE", "/huddle", "goal"))

@@ -51,7 +51,6 @@ MANAGER_ONLY = [
     ("goal meetings off", "change goals"),
     ("manager add <@UALICE|alice>", "add or remove managers"),
     ("manager remove <@UMANAGER1|morgan>", "add or remove managers"),
-    ("settings", "see the settings"),
     ("away <@UBOB|bob> 2026-11-30 2026-12-01", "mark someone else away"),
     ("back <@UBOB|bob>", "mark someone else back"),
 ]

@@ -11,7 +11,7 @@ import pytest
 from bot.standin.signed import AppResponse
 from tests.conftest import CHANNEL, THURSDAY_MORNING, Running, settle
 from tests.faults import CONNECTION_ERRORS, database_fails
-from tests.reliability.helpers import person
+from tests.seats import seat
 
 ERRORS = pytest.mark.parametrize("error", CONNECTION_ERRORS.values(), ids=list(CONNECTION_ERRORS))
 
@@ -55,7 +55,7 @@ async def test_an_event_is_answered_200_and_handled_once_the_database_is_back(
     joined_again = await running.users.member_joined_channel("UOUTSIDER", CHANNEL)
     assert joined_again.status == 200
     await settle()
-    olive = await person(running, "UOUTSIDER")
+    olive = await seat(running, "UOUTSIDER")
     assert olive is not None and olive.in_channel
 
 

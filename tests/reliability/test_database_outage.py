@@ -23,7 +23,7 @@ from bot.scheduled.jobs import Ticker
 from bot.serving.server import prepare, serving_http
 from bot.standin import SignedSlackClient, SlackWebAPIStandIn
 from storage.engine import POSTGRES_COMMAND_TIMEOUT_SECONDS, create_engine
-from storage.models import CheckIn
+from storage.models import Announcement, CheckIn
 from tests.clock import FakeClock
 from tests.conftest import CHANNEL, SIGNING_SECRET, environment, pace_quickly
 from tests.reliability.proxy import TcpProxy
@@ -100,7 +100,7 @@ async def announced(database_url: str) -> None:
     try:
         for _ in range(50):
             async with engine.connect() as connection:
-                if await connection.scalar(select(CheckIn.announcement_ts)):
+                if await connection.scalar(select(Announcement.ts)):
                     return
             await asyncio.sleep(0.1)
     finally:

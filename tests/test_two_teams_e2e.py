@@ -1,0 +1,94 @@
+"""Two teams in one workspace that share a rep (Bob) and a manager (Morgan), through a
+whole week: every message each person and channel receives is checked, so nothing of
+one team leaks into the other. Signed requests into the real app, the stand-in as
+Slack, on SQLite and PostgreSQL.
+
+``CHUDDLE01`` (the first team) has Alice, Bob and Cara, goals meeting=6, call=20.
+``CWEST`` is set up by Morgan on Monday with Bob and Dana, and counts meetings (6) and
+demos (3), a custom activity.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from bot.standin import UserReply
+from tests.conftest import CHANNEL, MANAGER, TEAM_TZ, Running, settle
+
+NY = ZoneInfo(TEAM_TZ)
+WEST = "CWEST"
+DANA = "UDANA"
+MONDAY = datetime(2026, 11, 23, 8, 0, tzinfo=NY)
+THURSDAY_3PM = datetime(2026, 11, 26, 15, 0, tzinfo=NY)
+FRIDAY_9AM = datetime(2026, 11, 27, 9, 0, tzinfo=NY)
+
+
+async def say(running: Running, user: str, command: str, text: str, channel: str) -> UserReply:
+    response = await running.users.command(user, command, text, channel_id=channel)
+    assert response.status == 200 and response.within_deadline
+    return await running.users.reply(response)
+
+
+async def two_teams(running: Running) -> None:
+    running.slack.add_user(DANA, "Dana", tz=TEAM_TZ)
+    running.slack.add_channel(WEST, members=[MANAGER, "UBOB", DANA, "UHUDDLEBOT"])
+    running.clock.set(MONDAY)
+    setup = await say(running, MANAGER, "/huddle", "setup", WEST)
+    assert "team" in setup.all_text.lower()
+    await say(running, MANAGER, "/huddle", 'activity add demo "demo" "demos"', WEST)
+    await say(running, MANAGER, "/huddle", "goal demos 3", WEST)
+    await say(running, MANAGER, "/huddle", "goal calls off", WEST)
+
+
+def texts(messages: list) -> str:  # type: ignore[type-arg]
+    return "\n".join(m.all_text for m in messages)
+
+
+async def test_two_teams_share_a_rep_and_a_manager_and_never_leak(running: Running) -> None:
+    await two_teams(running)
+    slack = running.slack
+    running.clock.set(datetime(2026, 11, 24, 11, 0, tzinfo=NY))
+    bob = await say(running, "UBOB", "/logmeeting", "2", CHANNEL)
+    assert "Logged" in bob.all_text
+    await say(running, "UALICE", "/logmeeting", "6", CHANNEL)
+    await say(running, DANA, "/log", "demo 1 Q&A prep", WEST)
+    refused = await say(running, "UALICE", "/log", "demo 1", CHANNEL)
+    assert "demo" in refused.all_text.lower() and "Logged" not in refused.all_text
+    await settle()
+
+    first, west = texts(slack.messages_in(CHANNEL)), texts(slack.messages_in(WEST))
+    assert "Bob" in first and "Bob" in west  # Bob's meetings count on both teams
+    assert "Alice" in first and "Alice" not in west
+    assert "Dana" in west and "Dana" not in first and "Q&amp;A" in west
+
+    running.clock.set(THURSDAY_3PM)
+    await running.ticker().tick()
+    [bob_nudge] = slack.dms_to("UBOB")
+    assert f"<#{CHANNEL}>" in bob_nudge.all_text and f"<#{WEST}>" in bob_nudge.all_text
+    # One message: the same 2 of 6 meetings on each team, calls on the first, demos west.
+    assert bob_nudge.all_text.count("4 meetings to go") >= 2
+    assert "20 calls to go" in bob_nudge.all_text and "3 demos to go" in bob_nudge.all_text
+    [dana_nudge] = slack.dms_to(DANA)
+    assert "6 meetings to go" in dana_nudge.all_text and "2 demos to go" in dana_nudge.all_text
+    assert "call" not in dana_nudge.all_text.lower()
+    [cara_nudge] = slack.dms_to("UCARA")
+    assert "demo" not in cara_nudge.all_text.lower() and f"<#{WEST}>" not in cara_nudge.all_text
+    [alice_nudge] = slack.dms_to("UALICE")
+    assert "20 calls to go" in alice_nudge.all_text and "meeting" not in alice_nudge.all_text
+    assert slack.dms_to(MANAGER) == []  # managers are not reps
+
+    running.clock.set(FRIDAY_9AM)
+    await running.ticker().tick()
+    first_summary = texts(slack.top_level_messages(CHANNEL))
+    west_summary = texts(slack.top_level_messages(WEST))
+    assert "Dana" not in first_summary and "demo" not in first_summary.lower()
+    assert "Alice" not in west_summary and "Cara" not in west_summary
+    assert "Dana" in west_summary and "Bob" in west_summary
+    digests = [m for m in slack.dms_to(MANAGER) if "Manager digest" in m.all_text]
+    assert len(digests) == 2
+    by_team = {c: d for d in digests for c in (CHANNEL, WEST) if f"<#{c}>" in d.all_text}
+    assert set(by_team) == {CHANNEL, WEST}
+    assert "Dana" in by_team[WEST].all_text and "Dana" not in by_team[CHANNEL].all_text
+    assert "Cara" in by_team[CHANNEL].all_text and "Cara" not in by_team[WEST].all_text
+    assert slack.rejections == []
