@@ -371,6 +371,13 @@ def digest_recipient(manager: str, team_ref: int) -> str:
     return f"{manager}@{team_ref}"
 
 
+def digest_team_ref(recipient: str) -> int | None:
+    """The team a digest's ledger recipient (:func:`digest_recipient`) is about; None
+    for any other recipient."""
+    _, at, ref = recipient.rpartition("@")
+    return int(ref) if at and ref.isdigit() else None
+
+
 def _nudge_may_open(now: datetime, week: date, settings: Timetable, force: Force | None) -> bool:
     """Whether ``week``'s nudge can be open for anyone at ``now`` (so a rep's other
     teams are listed in a nudge another team's window opened)."""
