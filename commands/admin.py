@@ -24,11 +24,11 @@ from bot.domain.goals import TEAM_DEFAULT
 from bot.domain.team import Team
 from bot.domain.weeks import local_date, week_start
 from bot.live.updates import LiveUpdates
-from bot.messages import Message, weekly
+from bot.messages import Message
 from bot.messages import admin as replies
 from bot.messages import checkin as checkin_messages
 from bot.messages.checkin import notice
-from bot.team.state import load_state, rep_weeks
+from bot.team.state import board_of, load_state
 from commands import team_admin
 from commands.caller import Caller, NoTeam, caller_of, refusal
 from commands.checkin import retract
@@ -154,7 +154,7 @@ async def _board(caller: Caller) -> Message:
     today = runtime.today(None, team.settings.timezone)
     week = week_start(today)
     state = await load_state(runtime, team, week, week)
-    return weekly.board(today, rep_weeks(state, week))
+    return board_of(state, today)
 
 
 # Goals ----------------------------------------------------------------------------

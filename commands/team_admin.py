@@ -65,7 +65,7 @@ def _settings_view(caller: Caller, team: Team) -> Message:
         team.channel,
         team.settings,
         _changes(team),
-        *next_runs(caller.runtime.now(), team.settings),
+        *next_runs(caller.runtime.now(), team.settings, team.calendar),
     )
 
 
@@ -121,7 +121,7 @@ async def setup(caller: Caller, channel: str | None) -> Message:
 
 
 def _already(caller: Caller, team: Team) -> Message:
-    upcoming = next_runs(caller.runtime.now(), team.settings)
+    upcoming = next_runs(caller.runtime.now(), team.settings, team.calendar)
     return replies.already_a_team(team.channel, team.settings, _changes(team), *upcoming)
 
 
@@ -137,7 +137,7 @@ async def show_settings(caller: Caller) -> Message:
     west = [
         (rep.name, rep.timezone.key)
         for rep in state.reps
-        if nudged_at_team_time(week, rep.timezone, team.settings)
+        if nudged_at_team_time(week, rep.timezone, team.settings, team.calendar)
     ]
     view = _settings_view(caller, team)
     lines = team_time_lines(team.settings, west)
@@ -159,7 +159,9 @@ async def change_setting(caller: Caller, command: ChangeSetting) -> Message:
             session, team.ref, command.word, text, caller.person.user_id, runtime.now()
         )
     runtime.forget_teams(caller.team_id)
-    return replies.setting_changed(command.word, changed, *next_runs(runtime.now(), changed))
+    calendar = replace(team, settings=changed).calendar
+    upcoming = next_runs(runtime.now(), changed, calendar)
+    return replies.setting_changed(command.word, changed, *upcoming)
 
 
 # Activities ----------------------------------------------------------------------------

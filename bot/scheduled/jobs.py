@@ -40,7 +40,7 @@ async def run_due(
     once ``stopping`` is set, nothing more is claimed."""
     now = runtime.now()
     teams = [only] if only is not None else list(await runtime.teams(team_id))
-    first, last = weeks_to_load(now, [t.settings for t in teams])
+    first, last = weeks_to_load(now, [(t.settings, t.calendar) for t in teams])
     if force is not None:
         first = min(first, force.week - timedelta(weeks=HISTORY_WEEKS - 1))
         last = max(last, force.week)
