@@ -1,5 +1,5 @@
 """``/huddle``: help, goals, away days, undo, managers, the board and export, and
-(in :mod:`commands.team_admin`) setup, settings, activities and the roster.
+(in :mod:`commands.team_admin`) setup, settings, activities, the roster and holidays.
 
 Every answer is private (the slash command's own reply). The text is parsed by
 :mod:`commands.grammar.admin` before anything is read or written; refusals and
@@ -51,8 +51,10 @@ from commands.grammar.admin import (
 )
 from commands.grammar.team_admin import (
     AddActivity,
+    ChangeHolidays,
     ChangeSetting,
     ListActivities,
+    ListHolidays,
     RemoveActivity,
     RosterChange,
     Setup,
@@ -141,6 +143,10 @@ async def _carry_out(caller: Caller, command: HuddleCommand) -> Reply:
             return Reply(await team_admin.remove_activity(caller, command))
         case RosterChange():
             return Reply(await team_admin.change_roster(caller, command))
+        case ListHolidays():
+            return Reply(team_admin.list_holidays(caller))
+        case ChangeHolidays():
+            return Reply(await team_admin.change_holidays(caller, command))
         case Export():
             return await _export(caller, command)
         case Setup():  # handled before a team is chosen

@@ -46,16 +46,14 @@ async def set_days(
     session: AsyncSession,
     workspace: str,
     team_ref: int,
-    days: Iterable[date],
-    name: str,
+    days: Iterable[tuple[date, str]],
     *,
     kept: bool,
     by: str,
     now: datetime,
 ) -> None:
-    """Make ``days`` holidays of the team named ``name`` (``kept``), or working days
-    (not ``kept``: a public holiday removed, or an added one taken back), in one
-    statement."""
+    """Make ``days`` (day, name) holidays of the team (``kept``), or working days (not
+    ``kept``: a public holiday removed, or an added one taken back), in one statement."""
     values = [
         dict(
             team_ref=team_ref,
@@ -66,7 +64,7 @@ async def set_days(
             changed_by=by,
             changed_at=now,
         )
-        for day in days
+        for day, name in days
     ]
     if not values:
         return
