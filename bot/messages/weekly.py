@@ -13,7 +13,7 @@ board (one message, updated in place) shows as many reps as fit and counts the r
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -467,10 +467,12 @@ def digest(
     missed: Sequence[RepLine],
     patterns: Mapping[str, int],
     *,
+    out_of_office: Collection[str] = frozenset(),
     blocks_per_message: int = 50,
 ) -> list[Message]:
     """The managers' DM: who missed which goal this week, and who of them has a pattern
-    (missed in 3 or more of the last 4 weeks) rather than a one-off.
+    (missed in 3 or more of the last 4 weeks) rather than a one-off; a rep not nudged
+    because their Slack status said out of office (``out_of_office``) is marked so.
 
     ``patterns[user_id]`` counts the weeks missed among the last four, this one included;
     a rep absent from it counts as missing this week only.
@@ -486,7 +488,10 @@ def digest(
     def missed_line(line: RepLine) -> str:
         what = " · ".join(_result_parts(line.week, only_missed=True)) or "a goal"
         times = _misses(line, patterns)
-        return f"• {line.label} — {what} · missed {times} of the last {PATTERN_WEEKS} weeks"
+        quiet = (
+            " · not nudged: out of office (Slack status)" if line.user_id in out_of_office else ""
+        )
+        return f"• {line.label} — {what} · missed {times} of the last {PATTERN_WEEKS} weeks{quiet}"
 
     pattern, one_off = digest_groups(missed, patterns)
 

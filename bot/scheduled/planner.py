@@ -12,7 +12,7 @@ depends on the picture.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cache, partial
@@ -42,6 +42,7 @@ from storage.ledger import (
     FAILED,
     HUDDLE,
     NUDGE,
+    OUT_OF_OFFICE,
     SENT,
     SUMMARY,
     SUMMARY_CHART,
@@ -116,6 +117,14 @@ class Plan:
     sends: list[Send] = field(default_factory=list)
     skipped: list[tuple[LedgerKey, str]] = field(default_factory=list)
     """Items that were due but not planned, and why (already sent, being sent…)."""
+    out_of_office: list[LedgerKey] = field(default_factory=list)
+    """Nudges due to reps whose Slack status says out of office: not sent, and recorded
+    so (``ledger.OUT_OF_OFFICE``) for the digest."""
+
+    @property
+    def nudges_due(self) -> bool:
+        """Whether a nudge would go out: only then are Slack statuses looked up."""
+        return any(send.key.kind == NUDGE for send in self.sends)
 
 
 def weeks_to_load(
@@ -227,6 +236,8 @@ def _skipped_because(row: LedgerRow | None, now: datetime) -> str | None:
         return None
     if _posted(row):
         return "already sent"
+    if row.state == OUT_OF_OFFICE:
+        return "not nudged: out of office (Slack status)"
     if row.attempts >= MAX_ATTEMPTS:
         return f"gave up after {row.attempts} attempts"
     if row.state in (FAILED, UNKNOWN) or (
@@ -252,10 +263,17 @@ class _NudgePart:
     opens_at: datetime
 
 
-def plan(now: datetime, states: Sequence[TeamState], force: Force | None = None) -> Plan:
+def plan(
+    now: datetime,
+    states: Sequence[TeamState],
+    force: Force | None = None,
+    out_of_office: Collection[str] = frozenset(),
+) -> Plan:
     """Everything due at ``now`` for these teams (of one workspace) that the ledger
     does not already account for. A rep on several teams gets one nudge a week,
-    listing what is left on each; within a window the teams take turns."""
+    listing what is left on each; within a window the teams take turns. A rep in
+    ``out_of_office`` (their Slack status says so, looked up when nudges are due) is
+    not nudged: the plan lists their nudge among ``out_of_office`` instead."""
     result = Plan()
     offers: list[tuple[_Offer, int]] = []
     nudges: dict[tuple[str, date], list[_NudgePart]] = defaultdict(list)
@@ -271,6 +289,9 @@ def plan(now: datetime, states: Sequence[TeamState], force: Force | None = None)
     for user_id, week in sorted(due_nudges, key=lambda k: (k[1], k[0])):
         parts = sorted(nudges[(user_id, week)], key=lambda p: p.opens_at)
         key = LedgerKey(NUDGE, user_id, iso_week(week))
+        if user_id in out_of_office and key not in ledger_rows:
+            result.out_of_office.append(key)
+            continue
         build = partial(
             messages.team_nudge,
             [(p.channel, p.line, p.summary_label) for p in parts],
@@ -370,7 +391,8 @@ def _team_offers(
         if _due(window, now, DIGEST, week, force):
             missed = [line for line in lines(week) if line.week.has_goals and line.week.short]
             patterns = _pattern_counts(state, goals, missed, week)
-            digest = messages.digest(week, missed, patterns)
+            quiet = _not_nudged(state.ledger, period)
+            digest = messages.digest(week, missed, patterns, out_of_office=quiet)
             # One chart for every manager, built once, so the sender draws it once.
             trend = cache(partial(trend_chart_of, week, missed, patterns, judged))
             for manager in state.managers:
@@ -378,6 +400,15 @@ def _team_offers(
                 parts = _parts(DIGEST, manager, period, digest, window.start, recipient)
                 offers += [*parts, _chart(DIGEST_CHART, manager, period, parts, trend, recipient)]
     return offers
+
+
+def _not_nudged(rows: Mapping[LedgerKey, LedgerRow], period: str) -> frozenset[str]:
+    """The reps whose nudge of ``period`` was not sent for an out-of-office status."""
+    return frozenset(
+        key.recipient
+        for key, row in rows.items()
+        if key.kind == NUDGE and key.period == period and row.state == OUT_OF_OFFICE
+    )
 
 
 def digest_recipient(manager: str, team_ref: int) -> str:
