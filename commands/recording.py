@@ -37,6 +37,7 @@ def progress_on(
 ) -> ActivityProgress:
     week = week_start(logged.day)
     goal_rows = data.goals.get(team.ref, []) if team is not None else []
+    holidays = [d for d, _ in team.calendar.workday_holidays(week)] if team is not None else []
     week_of_rep = rep_week(
         logged.user_id,
         week,
@@ -44,6 +45,7 @@ def progress_on(
         totals,
         goal_rows,
         data.away.get(logged.user_id, []),
+        holidays,
     )
     return week_of_rep.of(logged.activity.key)
 

@@ -8,7 +8,7 @@ away rep's goal shrinks to the workdays they are present.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from math import ceil
@@ -64,6 +64,19 @@ class RepWeek:
     week: date
     progress: tuple[ActivityProgress, ...]
     workdays_present: int
+    holidays: int = 0
+    """The team's holidays among the week's workdays: they count like away days for
+    everyone, but are not the rep's own."""
+
+    @property
+    def away_days(self) -> int:
+        """Workdays the rep was away on their own account (holidays aside)."""
+        return WORKDAYS - self.holidays - self.workdays_present
+
+    @property
+    def all_holidays(self) -> bool:
+        """Every workday of the week was a team holiday: nothing is asked of anyone."""
+        return self.holidays == WORKDAYS
 
     @property
     def has_goals(self) -> bool:
@@ -141,9 +154,12 @@ def rep_week(
     totals: Mapping[str, int],
     goal_rows: Iterable[GoalRow],
     away: list[tuple[date, date]],
+    holidays: Collection[date] = (),
 ) -> RepWeek:
+    """``holidays``: the team's holidays on the week's workdays, which count like away
+    days (goals prorated by the workdays left, rounded up)."""
     start = week_start(day)
-    present = workdays_present(start, away)
+    present = workdays_present(start, [*away, *((d, d) for d in holidays)])
     targets = goals_in_force(goal_rows, user_id, start)
     progress = tuple(
         ActivityProgress(
@@ -153,4 +169,4 @@ def rep_week(
         )
         for a in activities
     )
-    return RepWeek(start, progress, present)
+    return RepWeek(start, progress, present, len(holidays))
