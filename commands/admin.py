@@ -308,7 +308,7 @@ async def _undo(caller: Caller) -> Reply:
     async def strike(_respond: AsyncRespond) -> None:
         await retract(caller.live, caller.client, result, person)
 
-    progress = result.progress(teams.home if teams.on_roster else None)
+    progress = result.progress(teams.judged_by(result.logged.activity.key))
     return Reply(checkin_messages.undone(result.logged, progress, today), strike)
 
 

@@ -176,6 +176,8 @@ def _board_line(line: RepLine) -> str:
     away = line.week.away_days
     if away > 0:
         parts.append(f"_away {_days(away)}_")
+    if line.week.before_joining:
+        parts.append("_joined this week_")
     return f"*{line.label}* — " + " · ".join(parts)
 
 
@@ -282,6 +284,13 @@ def nudge(line: RepLine, summary_label: str) -> Message:
             context(
                 f"You're away {_days(away)} this week, so your goals are prorated to the "
                 f"{_days(line.week.workdays_present)} you're here."
+            )
+        )
+    elif line.week.before_joining:
+        blocks.append(
+            context(
+                "You joined the team this week, so your goals are prorated to the "
+                f"{_days(line.week.workdays_present)} since."
             )
         )
     elif (note := holiday_note(line.week)) is not None:

@@ -94,15 +94,16 @@ def judged_week(
     team: Team,
     weeks: WeeksData,
     goal_rows: Iterable[GoalRow],
+    totals: Mapping[str, int] | None = None,
 ) -> RepWeek:
     """A rep's week on one team: the team's holidays, and the days before they joined,
-    count like away days."""
-    away = list(weeks.away.get(rep.user_id, []))
-    if rep.prorated and week_start(rep.joined) == week and rep.joined > week:
-        away.append((week, rep.joined - timedelta(days=1)))
-    totals = weeks.totals.get((rep.user_id, week), {})
+    count like away days. ``totals``: the week's, when not the stored ones."""
+    away = weeks.away.get(rep.user_id, [])
+    if totals is None:
+        totals = weeks.totals.get((rep.user_id, week), {})
     holidays = [day for day, _ in team.calendar.workday_holidays(week)]
-    return rep_week(rep.user_id, week, team.activities, totals, goal_rows, away, holidays)
+    joined = rep.joined if rep.prorated else None
+    return rep_week(rep.user_id, week, team.activities, totals, goal_rows, away, holidays, joined)
 
 
 def is_away(state: TeamState, user_id: str, day: date) -> bool:
