@@ -52,7 +52,8 @@ UNIT_TESTS := tests/test_planner.py tests/test_planner_rules.py tests/test_plann
 	tests/test_weeks.py tests/test_windows.py tests/test_grammar.py tests/test_verdicts.py \
 	tests/test_admin_grammar.py tests/test_settings.py tests/test_weekly_messages.py \
 	tests/test_home_messages.py tests/test_announcements.py tests/test_team_calendar.py \
-	tests/test_team_settings.py tests/test_team_grammar.py tests/test_team_admin_messages.py
+	tests/test_team_settings.py tests/test_team_grammar.py tests/test_team_admin_messages.py \
+	tests/test_holiday_grammar.py tests/test_planner_holidays.py tests/test_out_of_office.py
 UNIT_ARGS ?=
 
 unit: $(STAMP)

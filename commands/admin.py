@@ -1,5 +1,5 @@
 """``/huddle``: help, goals, away days, undo, managers, the board and export, and
-(in :mod:`commands.team_admin`) setup, settings, activities and the roster.
+(in :mod:`commands.team_admin`) setup, settings, activities, the roster and holidays.
 
 Every answer is private (the slash command's own reply). The text is parsed by
 :mod:`commands.grammar.admin` before anything is read or written; refusals and
@@ -24,11 +24,11 @@ from bot.domain.goals import TEAM_DEFAULT
 from bot.domain.team import Team
 from bot.domain.weeks import local_date, week_start
 from bot.live.updates import LiveUpdates
-from bot.messages import Message, weekly
+from bot.messages import Message
 from bot.messages import admin as replies
 from bot.messages import checkin as checkin_messages
 from bot.messages.checkin import notice
-from bot.team.state import load_state, rep_weeks
+from bot.team.state import board_of, load_state
 from commands import team_admin
 from commands.caller import Caller, NoTeam, caller_of, refusal
 from commands.checkin import retract
@@ -51,8 +51,10 @@ from commands.grammar.admin import (
 )
 from commands.grammar.team_admin import (
     AddActivity,
+    ChangeHolidays,
     ChangeSetting,
     ListActivities,
+    ListHolidays,
     RemoveActivity,
     RosterChange,
     Setup,
@@ -141,6 +143,10 @@ async def _carry_out(caller: Caller, command: HuddleCommand) -> Reply:
             return Reply(await team_admin.remove_activity(caller, command))
         case RosterChange():
             return Reply(await team_admin.change_roster(caller, command))
+        case ListHolidays():
+            return Reply(team_admin.list_holidays(caller))
+        case ChangeHolidays():
+            return Reply(await team_admin.change_holidays(caller, command))
         case Export():
             return await _export(caller, command)
         case Setup():  # handled before a team is chosen
@@ -154,7 +160,7 @@ async def _board(caller: Caller) -> Message:
     today = runtime.today(None, team.settings.timezone)
     week = week_start(today)
     state = await load_state(runtime, team, week, week)
-    return weekly.board(today, rep_weeks(state, week))
+    return board_of(state, today)
 
 
 # Goals ----------------------------------------------------------------------------
@@ -302,7 +308,7 @@ async def _undo(caller: Caller) -> Reply:
     async def strike(_respond: AsyncRespond) -> None:
         await retract(caller.live, caller.client, result, person)
 
-    progress = result.progress(teams.home if teams.on_roster else None)
+    progress = result.progress(teams.judged_by(result.logged.activity.key))
     return Reply(checkin_messages.undone(result.logged, progress, today), strike)
 
 

@@ -71,12 +71,13 @@ def announce(
     of the rep's App Home; all go out in tasks of their own, after the rep has their
     reply."""
     runtime = live.runtime
-    for team in teams.counting(logged.activity.key):
+    for seat in teams.counting(logged.activity.key):
+        team = seat[0]
         zone = team.settings.timezone
         line = messages.announcement(
             person.display_name,
             logged,
-            outcome.progress(team, logged),
+            outcome.progress(seat, logged),
             runtime.today(person.timezone, zone),
             week_start(runtime.today(None, zone)),
         )
@@ -234,7 +235,7 @@ async def record_and_reply(
         answer = NOT_SAVED if isinstance(error, NotSaved) else UNCONFIRMED
         await reply(response_type="ephemeral", **messages.notice(answer), **reply_options)
         return
-    progress = outcome.progress(teams.home if teams.on_roster else None, logged)
+    progress = outcome.progress(teams.judged_by(logged.activity.key), logged)
     if outcome.repeat:
         reply_message: Message = messages.repeated(logged, progress, today)
     else:
@@ -331,7 +332,7 @@ def register(app: AsyncApp, live: LiveUpdates) -> None:
             )
             return
         today = runtime.today(person.timezone, teams.limits(runtime.team_defaults).timezone)
-        progress = result.progress(teams.home if teams.on_roster else None)
+        progress = result.progress(teams.judged_by(result.logged.activity.key))
         await respond(replace_original=True, **messages.undone(result.logged, progress, today))
         await retract(live, client, result, person)
 

@@ -4,12 +4,15 @@ they are a rep of that counts the activity; the team of the channel it was typed
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from bot.domain.activities import BUILT_IN, Activity
 from bot.domain.team import Team
 from bot.domain.team_settings import TeamSettings
 from bot.runtime import Runtime
+from bot.team.state import Member, member_of
+from commands.recording import TeamSeat
 from storage.models import Person
 
 
@@ -19,6 +22,8 @@ class CheckInTeams:
     """The team whose limits apply and whose progress the reply shows."""
     reps_on: tuple[Team, ...]
     """Every team the person is a rep of (their check-in counts on those)."""
+    members: Mapping[int, Member] = field(default_factory=dict)
+    """The person as each of ``reps_on`` judges them (by team ref)."""
 
     @property
     def activities(self) -> list[Activity]:
@@ -33,9 +38,17 @@ class CheckInTeams:
                 seen.setdefault(activity.key, activity)
         return list(seen.values())
 
-    def counting(self, key: str) -> list[Team]:
-        """The teams whose channel hears of a check-in of ``key``."""
-        return [t for t in self.reps_on if t.counts(key)]
+    def counting(self, key: str) -> list[TeamSeat]:
+        """The teams whose channel hears of a check-in of ``key``, with the person as
+        each judges them."""
+        return [(t, self.members[t.ref]) for t in self.reps_on if t.counts(key)]
+
+    def judged_by(self, key: str) -> TeamSeat | None:
+        """Where the reply's progress on ``key`` comes from: the home team if it
+        counts it, else the first of the person's teams that does."""
+        counting = self.counting(key)
+        home = [seat for seat in counting if seat[0] == self.home]
+        return next(iter(home or counting), None)
 
     @property
     def on_roster(self) -> bool:
@@ -50,12 +63,17 @@ async def checkin_teams(runtime: Runtime, person: Person, channel: str | None) -
     known = await runtime.known(person.team_id, person.user_id)
     teams = await runtime.teams(person.team_id)
     human = not (person.is_bot or person.is_deleted)
-    reps_on = tuple(teams.rep_teams(known.seats if known else (), human=human))
+    seats = known.seats if known else ()
+    reps_on = tuple(teams.rep_teams(seats, human=human))
     typed_in = teams.by_channel(channel)
     home = typed_in if typed_in in reps_on else (reps_on[0] if reps_on else typed_in)
     if home is None and len(teams):
         home = next(iter(teams))
-    return CheckInTeams(home, reps_on)
+    members = {
+        team.ref: member_of(runtime, team, person, next(s for s in seats if s.team_ref == team.ref))
+        for team in reps_on
+    }
+    return CheckInTeams(home, reps_on, members)
 
 
 def every_activity(teams: CheckInTeams) -> list[Activity]:

@@ -12,6 +12,7 @@ from bot.domain.goals import ActivityProgress, rep_week
 from bot.domain.team import Team
 from bot.domain.weeks import week_start
 from bot.runtime import Runtime
+from bot.team.state import Member, judged_week
 from storage import queries
 from storage.deadline import CommitPoint
 from storage.models import CheckIn
@@ -27,25 +28,27 @@ class Outcome:
     repeat: bool
     """True when nothing was stored because the same check-in was just logged."""
 
-    def progress(self, team: Team | None, logged: Logged) -> ActivityProgress:
-        """The rep's progress on the activity on ``team`` (no goal on no team)."""
-        return progress_on(team, self.weeks, self.totals, logged)
+    def progress(self, seat: TeamSeat | None, logged: Logged) -> ActivityProgress:
+        """The rep's progress on the activity on a team (no goal on no team)."""
+        return progress_on(seat, self.weeks, self.totals, logged)
+
+
+TeamSeat = tuple[Team, Member]
+"""A team and the rep as that team judges them (from when they joined it)."""
 
 
 def progress_on(
-    team: Team | None, data: WeeksData, totals: Mapping[str, int], logged: Logged
+    seat: TeamSeat | None, data: WeeksData, totals: Mapping[str, int], logged: Logged
 ) -> ActivityProgress:
     week = week_start(logged.day)
-    goal_rows = data.goals.get(team.ref, []) if team is not None else []
-    week_of_rep = rep_week(
-        logged.user_id,
-        week,
-        [logged.activity],
-        totals,
-        goal_rows,
-        data.away.get(logged.user_id, []),
-    )
-    return week_of_rep.of(logged.activity.key)
+    if seat is None:
+        away = data.away.get(logged.user_id, [])
+        return rep_week(logged.user_id, week, [logged.activity], totals, [], away).of(
+            logged.activity.key
+        )
+    team, member = seat
+    judged = judged_week(member, week, team, data, data.goals.get(team.ref, []), totals)
+    return judged.of(logged.activity.key)
 
 
 async def record(
@@ -84,10 +87,10 @@ class Undone:
     logged: Logged
     weeks: WeeksData
 
-    def progress(self, team: Team | None) -> ActivityProgress:
+    def progress(self, seat: TeamSeat | None) -> ActivityProgress:
         week = week_start(self.logged.day)
         totals = self.weeks.totals.get((self.logged.user_id, week), {})
-        return progress_on(team, self.weeks, totals, self.logged)
+        return progress_on(seat, self.weeks, totals, self.logged)
 
 
 class CannotUndo(Exception):

@@ -1,5 +1,5 @@
-"""``/huddle setup``, ``settings``, ``activity`` and ``rep``: the subcommands that shape
-a team itself.
+"""``/huddle setup``, ``settings``, ``activity``, ``rep`` and ``holiday``: the
+subcommands that shape a team itself.
 
 The grammar (:mod:`commands.grammar.team_admin`) has read and validated every value;
 what depends on the team (is it one yet, is the key known, is the limit reached, is
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime
 
 from bot.domain.activities import (
     BUILT_IN,
@@ -35,11 +35,12 @@ from bot.team.state import load_state
 from commands.caller import Caller, refusal
 from commands.grammar.team_admin import (
     AddActivity,
+    ChangeHolidays,
     ChangeSetting,
     RemoveActivity,
     RosterChange,
 )
-from storage import memberships, teams
+from storage import holidays, memberships, teams
 
 
 def _changes(team: Team) -> Mapping[str, SettingChange]:
@@ -56,7 +57,7 @@ def _settings_view(caller: Caller, team: Team) -> Message:
         team.channel,
         team.settings,
         _changes(team),
-        *next_runs(caller.runtime.now(), team.settings),
+        *next_runs(caller.runtime.now(), team.settings, team.calendar),
     )
 
 
@@ -92,7 +93,7 @@ async def setup(caller: Caller, channel: str | None) -> Message:
 
 
 def _already(caller: Caller, team: Team) -> Message:
-    upcoming = next_runs(caller.runtime.now(), team.settings)
+    upcoming = next_runs(caller.runtime.now(), team.settings, team.calendar)
     return replies.already_a_team(team.channel, team.settings, _changes(team), *upcoming)
 
 
@@ -108,7 +109,7 @@ async def show_settings(caller: Caller) -> Message:
     west = [
         (rep.name, rep.timezone.key)
         for rep in state.reps
-        if nudged_at_team_time(week, rep.timezone, team.settings)
+        if nudged_at_team_time(week, rep.timezone, team.settings, team.calendar)
     ]
     view = _settings_view(caller, team)
     lines = team_time_lines(team.settings, west)
@@ -130,7 +131,9 @@ async def change_setting(caller: Caller, command: ChangeSetting) -> Message:
             session, team.ref, command.word, text, caller.person.user_id, runtime.now()
         )
     runtime.forget_teams(caller.team_id)
-    return replies.setting_changed(command.word, changed, *next_runs(runtime.now(), changed))
+    calendar = replace(team, settings=changed).calendar
+    upcoming = next_runs(runtime.now(), changed, calendar)
+    return replies.setting_changed(command.word, changed, *upcoming)
 
 
 # Activities ----------------------------------------------------------------------------
@@ -216,3 +219,56 @@ async def change_roster(caller: Caller, command: RosterChange) -> Message:
         )
     runtime.forget_people(caller.team_id, [target.user_id])
     return replies.roster_changed(target.user_id, on_roster=command.on_roster)
+
+
+# Holidays ------------------------------------------------------------------------------
+
+PLAIN_HOLIDAY = "Team holiday"
+"""The name of a day added without one that is no public holiday."""
+
+
+def list_holidays(caller: Caller) -> Message:
+    """Anyone on the team may look: this year's holidays, on the team's calendar."""
+    team = caller.team
+    year = caller.runtime.today(None, team.settings.timezone).year
+    calendar = team.calendar
+    days = calendar.holidays_between(date(year, 1, 1), date(year, 12, 31))
+    worked = sorted(d for d in team.removed_holidays if d.year == year)
+    region = str(calendar.region) if calendar.region else None
+    return replies.holiday_list(year, region, days, worked)
+
+
+async def change_holidays(caller: Caller, command: ChangeHolidays) -> Message:
+    """Managers only: add days (named as typed, else by their public name), or make
+    holidays workdays again. Days before this week are refused: those weeks are judged."""
+    team, runtime = caller.team, caller.runtime
+    if not caller.manager:
+        return await refusal(caller, "change the team's holidays")
+    this_week = week_start(runtime.today(None, team.settings.timezone))
+    if command.first < this_week:
+        return replies.holiday_in_the_past(command.first, this_week)
+    calendar = team.calendar
+    if command.add:
+        changed = [
+            (day, command.name or calendar.holiday(day) or PLAIN_HOLIDAY) for day in command.days
+        ]
+    else:
+        changed = [(day, name) for day in command.days if (name := calendar.holiday(day))]
+        if not changed:
+            return replies.not_a_holiday(command.first, command.last)
+    async with runtime.sessions.begin() as session:
+        await holidays.set_days(
+            session,
+            team.workspace,
+            team.ref,
+            changed,
+            kept=command.add,
+            by=caller.person.user_id,
+            now=runtime.now(),
+        )
+    runtime.forget_teams(caller.team_id)
+    updated = (await runtime.teams(caller.team_id)).by_ref(team.ref) or team
+    upcoming = next_runs(runtime.now(), team.settings, updated.calendar)
+    return replies.holidays_changed(
+        changed, added=command.add, next_nudge=upcoming[0], next_summary=upcoming[1]
+    )

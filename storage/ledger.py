@@ -22,6 +22,9 @@ from storage.models import SendLedger
 from storage.queries import dialect_insert
 
 CLAIMED, SENT, FAILED, UNKNOWN = "claimed", "sent", "failed", "unknown"
+OUT_OF_OFFICE = "out_of_office"
+"""A nudge not sent because the rep's Slack status said out of office: it stays unsent
+that week, and the digest says why."""
 HUDDLE, NUDGE, SUMMARY, DIGEST = "huddle", "nudge", "summary", "digest"
 """The kinds of scheduled message, one ledger row per recipient and period each."""
 SUMMARY_CHART, DIGEST_CHART = "summary_chart", "digest_chart"
@@ -124,6 +127,33 @@ async def claim_new(
         key = LedgerKey(kind, recipient, period)
         claimed[(team_id, key)] = LedgerRow(row_id, key, CLAIMED, 1, now, None, None)
     return claimed
+
+
+async def mark_out_of_office(
+    session: AsyncSession, team_id: str, keys: Collection[LedgerKey], now: datetime
+) -> None:
+    """Record nudges not sent for an out-of-office status, in one statement; a row
+    already there (sent, or being sent elsewhere) is left alone."""
+    if not keys:
+        return
+    await session.execute(
+        dialect_insert(session)(SendLedger)
+        .values(
+            [
+                dict(
+                    team_id=team_id,
+                    kind=key.kind,
+                    recipient=key.recipient,
+                    period=key.period,
+                    state=OUT_OF_OFFICE,
+                    attempts=0,
+                    claimed_at=now,
+                )
+                for key in keys
+            ]
+        )
+        .on_conflict_do_nothing()
+    )
 
 
 async def reclaim(session: AsyncSession, seen: LedgerRow, now: datetime) -> LedgerRow | None:

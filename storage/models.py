@@ -110,6 +110,23 @@ class Team(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
+class Holiday(Base):
+    """A day a team does not work: one it added (``kept``), or a public holiday of its
+    region it works on after all (not ``kept``: removed). The region's other public
+    holidays are not stored; ``bot.domain.team_calendar`` works them out."""
+
+    __tablename__ = "holiday"
+    __table_args__ = (Index("ix_holiday_team_id", "team_id"),)
+
+    team_ref: Mapped[int] = mapped_column(Integer, primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(String(64), default="")
+    kept: Mapped[bool] = mapped_column(Boolean, default=True)
+    changed_by: Mapped[str] = mapped_column(String(32))
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
 class Membership(Base):
     """A person's place on one team: in its channel or not, manager or not, and the
     roster choice a manager made (``on_roster``: None follows the channel)."""

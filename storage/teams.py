@@ -18,13 +18,14 @@ from bot.domain.activities import Activity
 from bot.domain.goals import TEAM_DEFAULT
 from bot.domain.team import Team
 from bot.domain.team_settings import TEAM_SETTINGS, TeamSettings, setting_text
+from storage import holidays
 from storage.models import ActivityType, Goal, Membership, TeamActivity
 from storage.models import Team as TeamRow
 from storage.queries import SEED_WEEK, dialect_insert
 
 
 async def load(session: AsyncSession, workspace: str, defaults: TeamSettings) -> list[Team]:
-    """Every team of the workspace that has a channel, in three queries whatever
+    """Every team of the workspace that has a channel, in four queries whatever
     their number. A stored setting wins over ``defaults`` (the ``HUDDLE_*`` variables)."""
     rows = list(
         await session.scalars(
@@ -47,6 +48,7 @@ async def load(session: AsyncSession, workspace: str, defaults: TeamSettings) ->
         )
     ):
         managers[team_ref].add(user_id)
+    days = await holidays.load(session, workspace)
     return [
         Team(
             ref=row.id,
@@ -58,6 +60,8 @@ async def load(session: AsyncSession, workspace: str, defaults: TeamSettings) ->
             managers=frozenset(managers[row.id]),
             changed={word: (who, at) for word, (who, at) in row.changed.items()},
             created_at=row.created_at,
+            added_holidays=dict(days[row.id].added),
+            removed_holidays=frozenset(days[row.id].removed),
         )
         for row in rows
     ]

@@ -79,6 +79,7 @@ def test_every_subcommand_has_usage() -> None:
         "setup",
         "activity",
         "rep",
+        "holiday",
     }
     managers_only = {u.syntax for u in USAGE if u.managers_only}
     assert "/huddle settings" in managers_only

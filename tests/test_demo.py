@@ -44,7 +44,9 @@ async def test_demo_plays_the_whole_week(
 
     wednesday = section(out, days[2])
     assert "Eve joins" in wednesday and "Eve types: /logmeeting 1" in wednesday
-    assert "*Eve* — 1/6 meetings" in section(out, days[3])  # on Thursday's board
+    # On Thursday's board, her goals prorated from Wednesday, the day she joined.
+    assert "*Eve* — 1/4 meetings" in section(out, days[3])
+    assert "_joined this week_" in section(out, days[3])
 
     nudges = section(out, days[4])
     assert "DM to Bob:" in nudges and "*2 meetings* to go (4 of 6)" in nudges

@@ -57,6 +57,7 @@ def test_the_words_and_their_variables() -> None:
         "summary": "HUDDLE_SUMMARY_AT",
         "maxcount": "HUDDLE_MAX_COUNT",
         "backdate": "HUDDLE_BACKDATE_DAYS",
+        "holidays": "HUDDLE_HOLIDAYS",
     }
     for setting in TEAM_SETTINGS.values():
         assert DEFAULTS[setting.variable] == setting.default
@@ -152,6 +153,7 @@ def test_canonical_texts_of_the_defaults() -> None:
         "summary": "fri 09:00",
         "maxcount": "50",
         "backdate": "7",
+        "holidays": "off",
     }
     assert TeamSettings.from_texts(texts) == DEFAULT_TEAM
 

@@ -8,9 +8,9 @@ away rep's goal shrinks to the workdays they are present.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from math import ceil
 
 from bot.domain.activities import Activity
@@ -64,6 +64,22 @@ class RepWeek:
     week: date
     progress: tuple[ActivityProgress, ...]
     workdays_present: int
+    holidays: int = 0
+    """The team's holidays among the week's workdays: they count like away days for
+    everyone, but are not the rep's own."""
+    before_joining: int = 0
+    """Workdays of the week before the rep joined the team: not asked of them either."""
+
+    @property
+    def away_days(self) -> int:
+        """Workdays the rep was away on their own account (holidays and the days before
+        they joined aside)."""
+        return WORKDAYS - self.holidays - self.before_joining - self.workdays_present
+
+    @property
+    def all_holidays(self) -> bool:
+        """Every workday of the week was a team holiday: nothing is asked of anyone."""
+        return self.holidays == WORKDAYS
 
     @property
     def has_goals(self) -> bool:
@@ -141,9 +157,19 @@ def rep_week(
     totals: Mapping[str, int],
     goal_rows: Iterable[GoalRow],
     away: list[tuple[date, date]],
+    holidays: Collection[date] = (),
+    joined: date | None = None,
 ) -> RepWeek:
+    """``holidays``: the team's holidays on the week's workdays, and the days before
+    ``joined`` (the day a rep joined the team), count like away days (goals prorated
+    by the workdays left, rounded up)."""
     start = week_start(day)
-    present = workdays_present(start, away)
+    absent = [*away, *((d, d) for d in holidays)]
+    present = workdays_present(start, absent)
+    before_joining = 0
+    if joined is not None and start < joined <= start + timedelta(days=6):
+        unjoined = workdays_present(start, [*absent, (start, joined - timedelta(days=1))])
+        before_joining, present = present - unjoined, unjoined
     targets = goals_in_force(goal_rows, user_id, start)
     progress = tuple(
         ActivityProgress(
@@ -153,4 +179,4 @@ def rep_week(
         )
         for a in activities
     )
-    return RepWeek(start, progress, present)
+    return RepWeek(start, progress, present, len(holidays), before_joining)

@@ -50,6 +50,7 @@ from sqlalchemy.exc import ArgumentError
 
 from bot.domain.activities import BUILT_IN, resolve_activity
 from bot.domain.schedule import DAY_NAMES, Schedule
+from bot.domain.team_calendar import Region
 from bot.domain.team_settings import (
     TEAM_SETTINGS,
     TeamSettings,
@@ -67,6 +68,15 @@ __all__ = [
     "load_settings",
 ]
 
+DEFAULT_OOO_EMOJIS = (
+    ":palm_tree:",
+    ":face_with_thermometer:",
+    ":beach_with_umbrella:",
+    ":airplane:",
+)
+"""Slack status emoji that mean "out of office": such a rep is not nudged."""
+_EMOJI_RE = re.compile(r":[a-z0-9_+'-]+:")
+
 #: Every variable Huddle reads, with its default as text ("" = none / required).
 DEFAULTS: Mapping[str, str] = MappingProxyType(
     {
@@ -83,6 +93,7 @@ DEFAULTS: Mapping[str, str] = MappingProxyType(
         "HUDDLE_GOALS": "meeting=6",
         **{setting.variable: setting.default for setting in TEAM_SETTINGS.values()},
         "HUDDLE_POSTS_PER_MINUTE": "300",
+        "HUDDLE_OOO_EMOJIS": ",".join(DEFAULT_OOO_EMOJIS),
         "PORT": "3000",
     }
 )
@@ -175,6 +186,9 @@ class Settings:
     """The workspace's expected limit on posting, where the pacer starts
     (``bot.runtime.post_pacer``); it learns the real one from Slack's 429s."""
     port: int
+    holidays: Region | None = None
+    ooo_emojis: frozenset[str] = frozenset(DEFAULT_OOO_EMOJIS)
+    """Status emoji that mean out of office (``HUDDLE_OOO_EMOJIS``)."""
 
     @property
     def team_defaults(self) -> TeamSettings:
@@ -186,6 +200,7 @@ class Settings:
             summary_at=self.summary_at,
             max_count=self.max_count,
             backdate_days=self.backdate_days,
+            holidays=self.holidays,
         )
 
     @property
@@ -272,6 +287,8 @@ def load_settings(environ: Mapping[str, str]) -> Settings:
             problems.append(problem)
     max_count = team("maxcount")
     backdate_days = team("backdate")
+    holidays = team("holidays")
+    ooo_emojis = check(_parse_emojis, "HUDDLE_OOO_EMOJIS", frozenset(DEFAULT_OOO_EMOJIS))
     posts_per_minute = check(whole_number_parser(1, 100_000), "HUDDLE_POSTS_PER_MINUTE", 300)
     port = check(whole_number_parser(1, 65535), "PORT", 3000)
 
@@ -296,6 +313,8 @@ def load_settings(environ: Mapping[str, str]) -> Settings:
         backdate_days=backdate_days,
         posts_per_minute=posts_per_minute,
         port=port,
+        holidays=holidays,
+        ooo_emojis=ooo_emojis,
     )
 
 
@@ -360,6 +379,19 @@ def _parse_bot_token(text: str) -> str:
             hint = " (an xoxp- token is a user token, not the bot token)"
         raise ValueError(f"must be a bot token starting with xoxb-{hint}")
     return text
+
+
+def _parse_emojis(text: str) -> frozenset[str]:
+    """Comma-separated emoji codes as Slack writes them (``:palm_tree:``), or empty for
+    none (then only a status text saying out of office counts)."""
+    codes = [code.strip().lower() for code in text.split(",") if code.strip()]
+    wrong = [code for code in codes if not _EMOJI_RE.fullmatch(code)]
+    if wrong:
+        raise ValueError(
+            f"'{wrong[0]}' is not an emoji code: expected codes such as :palm_tree: separated"
+            " by commas"
+        )
+    return frozenset(codes)
 
 
 def _parse_app_token(text: str) -> str | None:

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from functools import cached_property
 
 from bot.domain.activities import Activity, resolve_activity
+from bot.domain.team_calendar import TeamCalendar
 from bot.domain.team_settings import TeamSettings
 
 FOUNDING_GRACE = timedelta(hours=1)
@@ -32,6 +34,15 @@ class Team:
     changed: Mapping[str, tuple[str, str]] = field(default_factory=dict)
     """Setting word -> (user ID, ISO instant) of its last change in Slack."""
     created_at: datetime | None = None
+    added_holidays: Mapping[date, str] = field(default_factory=dict)
+    """Days the team added as holidays (day -> name)."""
+    removed_holidays: frozenset[date] = frozenset()
+    """Public holidays of its region the team works on."""
+
+    @cached_property
+    def calendar(self) -> TeamCalendar:
+        """The team's holidays: its region's (the ``holidays`` setting), its own."""
+        return TeamCalendar(self.settings.holidays, self.added_holidays, self.removed_holidays)
 
     def joined_later(self, joined_at: datetime) -> bool:
         """Whether someone first seen in the channel at ``joined_at`` joined an existing

@@ -25,6 +25,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.domain.schedule import Schedule
+from bot.domain.team_calendar import Region, parse_region
 
 __all__ = [
     "TEAM_SETTINGS",
@@ -67,6 +68,8 @@ class TeamSettings:
     summary_at: Schedule
     max_count: int
     backdate_days: int
+    holidays: Region | None = None
+    """Whose public holidays the team keeps (``US``, ``DE-BY``); None: only its own."""
 
     def __post_init__(self) -> None:
         problem = order_problem(self.nudge_at, self.summary_at, ("nudge", "summary"))
@@ -166,6 +169,16 @@ def _off_or_schedule(value: Schedule | None) -> str:
     return "off" if value is None else str(value)
 
 
+def _parse_region(text: str) -> Region | None:
+    """``off``, or a country (``US``) or subdivision (``DE-BY``) code the ``holidays``
+    package knows (its error names the code and what is accepted)."""
+    return None if text.lower() == "off" else parse_region(text)
+
+
+def _off_or_region(value: Region | None) -> str:
+    return "off" if value is None else str(value)
+
+
 @dataclass(frozen=True)
 class TeamSetting:
     """One setting a manager may change with ``/huddle settings WORD VALUE``."""
@@ -247,6 +260,15 @@ TEAM_SETTINGS: Mapping[str, TeamSetting] = MappingProxyType(
                 "backdate_days",
                 "Days a check-in may go back",
                 whole_number_parser(0, 60),
+            ),
+            _setting(
+                "holidays",
+                "HUDDLE_HOLIDAYS",
+                "off",
+                "holidays",
+                "Public holidays",
+                _parse_region,
+                _off_or_region,
             ),
         ]
     )

@@ -5,6 +5,12 @@ the one date it applies to, so daylight-saving changes never move it: Thursday
 15:00 in New York is 15:00 whether New York is on EST or EDT that week. A wall
 time that does not exist that day (02:30 inside a spring-forward gap) happens as
 the clock reads after the jump (03:30); one that happens twice, the first time.
+
+A team's holidays (its :class:`TeamCalendar`) move the days, never the times: a nudge
+day that is a holiday moves to the last workday before it in that week, a summary
+day that is a holiday to the next workday (maybe in the next week: the week's
+numbers and ledger key stay the same), each at the same wall-clock time; a board is
+not posted on a holiday. The catch-up windows move with them.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from bot.domain.schedule import Schedule
+from bot.domain.team_calendar import TeamCalendar
 from bot.domain.weeks import iso_week, local_date, week_start
 
 
@@ -57,8 +64,18 @@ def weekly_day(week: date, schedule: Schedule) -> date:
     return week + timedelta(days=weekday)
 
 
-def summary_window(week: date, settings: Timetable) -> Window:
-    day = weekly_day(week, settings.summary_at)
+NO_HOLIDAYS = TeamCalendar()
+"""The calendar of a team that keeps no holidays (the environment's defaults)."""
+
+
+def summary_day(week: date, settings: Timetable, calendar: TeamCalendar = NO_HOLIDAYS) -> date:
+    """The day the summary of the week starting ``week`` goes out: its weekday, or the
+    next workday when that is a holiday."""
+    return calendar.summary_day(weekly_day(week, settings.summary_at))
+
+
+def summary_window(week: date, settings: Timetable, calendar: TeamCalendar = NO_HOLIDAYS) -> Window:
+    day = summary_day(week, settings, calendar)
     zone = settings.timezone
     return Window(at(day, settings.summary_at.at, zone), end_of_day(day, zone))
 
@@ -67,29 +84,42 @@ NUDGE_LEAD = timedelta(hours=2)
 """The least time a nudge leaves before the summary: enough to act on it."""
 
 
-def nudge_window(week: date, rep_zone: ZoneInfo, settings: Timetable) -> Window:
+def nudge_window(
+    week: date, rep_zone: ZoneInfo, settings: Timetable, calendar: TeamCalendar = NO_HOLIDAYS
+) -> Window:
     """From Thursday 15:00 on the rep's own clock until the summary goes out; for a rep
     so far west that their own 15:00 comes after the summary, or less than
-    :data:`NUDGE_LEAD` before it, from Thursday 15:00 on the team's clock."""
-    zone = settings.timezone if nudged_at_team_time(week, rep_zone, settings) else rep_zone
-    return Window(_own_nudge(week, zone, settings), summary_window(week, settings).start)
+    :data:`NUDGE_LEAD` before it, from Thursday 15:00 on the team's clock. Thursday is
+    the nudge's day, or the workday before it that week when it is a holiday; a week
+    with no workday left before it has no nudge: an empty window, at the summary."""
+    summary = summary_window(week, settings, calendar).start
+    day = calendar.nudge_day(weekly_day(week, settings.nudge_at))
+    if day is None:
+        return Window(summary, summary)
+    own = at(day, settings.nudge_at.at, rep_zone)
+    zone = settings.timezone if own > summary - NUDGE_LEAD else rep_zone
+    return Window(at(day, settings.nudge_at.at, zone), summary)
 
 
-def nudged_at_team_time(week: date, rep_zone: ZoneInfo, settings: Timetable) -> bool:
+def nudged_at_team_time(
+    week: date, rep_zone: ZoneInfo, settings: Timetable, calendar: TeamCalendar = NO_HOLIDAYS
+) -> bool:
     """Whether a rep in ``rep_zone`` gets the week's nudge at the team-timezone time,
     because their own would leave them less than :data:`NUDGE_LEAD` to act."""
-    summary = summary_window(week, settings).start
-    return _own_nudge(week, rep_zone, settings) > summary - NUDGE_LEAD
+    day = calendar.nudge_day(weekly_day(week, settings.nudge_at))
+    summary = summary_window(week, settings, calendar).start
+    return day is not None and at(day, settings.nudge_at.at, rep_zone) > summary - NUDGE_LEAD
 
 
-def _own_nudge(week: date, zone: ZoneInfo, settings: Timetable) -> datetime:
-    return at(weekly_day(week, settings.nudge_at), settings.nudge_at.at, zone)
-
-
-def huddle_window(day: date, settings: Timetable) -> Window | None:
-    """The daily board's window on ``day``, or None when no board is due that day."""
+def huddle_window(
+    day: date, settings: Timetable, calendar: TeamCalendar = NO_HOLIDAYS
+) -> Window | None:
+    """The daily board's window on ``day``, or None when no board is due that day (not
+    on the schedule, or a holiday)."""
     schedule = settings.huddle_at
     if schedule is None or day.weekday() not in schedule.weekdays:
+        return None
+    if calendar.holiday(day) is not None:
         return None
     zone = settings.timezone
     return Window(at(day, schedule.at, zone), end_of_day(day, zone))
@@ -119,13 +149,20 @@ def summary_week(now: datetime, settings: Timetable, named: date | None = None) 
     return week
 
 
-def next_runs(now: datetime, settings: Timetable) -> tuple[datetime, datetime]:
+NEXT_RUN_WEEKS = 8
+"""How far ahead ``next_runs`` looks: past any run of holidays a team keeps."""
+
+
+def next_runs(
+    now: datetime, settings: Timetable, calendar: TeamCalendar = NO_HOLIDAYS
+) -> tuple[datetime, datetime]:
     """When the team's next nudge (at the team's time; a rep far from it gets theirs
     at their own) and next summary go out after ``now``, on the team's clock: what a
-    manager who just changed the schedule wants to know."""
+    manager who just changed the schedule wants to know; holidays move them."""
     zone = settings.timezone
     week = week_start(local_date(now, zone))
-    weeks = [week + timedelta(weeks=i) for i in range(3)]
-    nudge = next(s for w in weeks if (s := nudge_window(w, zone, settings).start) > now)
-    summary = next(s for w in weeks if (s := summary_window(w, settings).start) > now)
+    weeks = [week + timedelta(weeks=i) for i in range(-1, NEXT_RUN_WEEKS)]
+    nudges = (nudge_window(w, zone, settings, calendar) for w in weeks)
+    nudge = next(n.start for n in nudges if n.start > now and n.start < n.end)
+    summary = next(s for w in weeks if (s := summary_window(w, settings, calendar).start) > now)
     return nudge.astimezone(zone), summary.astimezone(zone)

@@ -10,10 +10,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.domain.team import Team
 from bot.domain.weeks import week_start
-from bot.messages import weekly as messages
 from bot.runtime import Runtime
 from bot.runtime.batching import Pacer
-from bot.team.state import load_state, rep_weeks
+from bot.team.state import board_of, load_state
 from storage import ledger
 from storage.ledger import HUDDLE
 
@@ -54,8 +53,6 @@ class BoardKeeper:
         week = week_start(today)
         state = await load_state(runtime, team, week, week)
         try:
-            await client.chat_update(
-                channel=board.channel, ts=board.ts, **messages.board(today, rep_weeks(state, week))
-            )
+            await client.chat_update(channel=board.channel, ts=board.ts, **board_of(state, today))
         except SlackApiError as error:
             log.warning("board update failed: %s", error.response.get("error"))

@@ -17,12 +17,12 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.domain.weeks import week_start
-from bot.messages import Message, weekly
+from bot.messages import Message
 from bot.messages.home import HISTORY_WEEKS, MAX_HOME_TEAMS, HomeData, home
 from bot.runtime import Runtime
 from bot.runtime.batching import Pacer
 from bot.team.roster import known_person
-from bot.team.state import load_rep_history, load_state, member_of, rep_weeks
+from bot.team.state import board_of, load_rep_history, load_state, member_of
 from storage.errors import DB_ERRORS
 
 log = logging.getLogger(__name__)
@@ -54,7 +54,7 @@ async def home_view(
             team_today = runtime.today(None, team.settings.timezone)
             this_week = week_start(team_today)
             state = await load_state(runtime, team, this_week, this_week)
-            board = weekly.board(team_today, rep_weeks(state, this_week), in_channel=False)
+            board = board_of(state, team_today, in_channel=False)
         started = rep.since if rep.since != date.min else week_start(today)
         parts.append(HomeData(weeks, started, team in reps_on, team.channel, board))
     return home(parts)

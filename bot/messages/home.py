@@ -16,14 +16,13 @@ from datetime import date, timedelta
 from bot.domain.goals import HIT as WEEK_HIT
 from bot.domain.goals import MISSED as WEEK_MISSED
 from bot.domain.goals import RepWeek
-from bot.domain.weeks import WORKDAYS
 from bot.messages import Block, Message
 from bot.messages.admin import goals_line
 from bot.messages.blocks import context, header, section
 from bot.messages.checkin import roster_hint
 from bot.messages.text import SECTION_TEXT_LIMIT, bar, escape, progress_phrase
 from bot.messages.usage import DEFAULT_EXPORT_WEEKS, USAGE
-from bot.messages.weekly import log_button
+from bot.messages.weekly import holiday_note, log_button
 
 HOME_LOG_ACTION = "home_log"
 """Prefix of the Home's log buttons: ``home_log:<activity key>``, value = the key."""
@@ -100,12 +99,14 @@ def _activity_rows(current: RepWeek) -> list[Block]:
 def _goals(current: RepWeek) -> Block:
     goals = {p.activity.key: p.goal for p in current.progress if p.goal}
     line = f"🎯 *Your goals this week:* {goals_line([p.activity for p in current.progress], goals)}"
-    away = WORKDAYS - current.workdays_present
+    away = current.away_days
     if away:
         line += (
             f"\n🌴 You're away {away} workday{'' if away == 1 else 's'} this week, so your "
             f"goals are prorated to the {current.workdays_present} you're here."
         )
+    elif (note := holiday_note(current)) is not None:
+        line += f"\n📅 {note}"
     return context(line)
 
 

@@ -9,6 +9,7 @@ from bot.domain.goals import HIT, MISSED, RepWeek
 from bot.domain.weeks import iso_week
 from bot.messages import Message
 from bot.messages.text import bar, escape, progress_phrase
+from bot.messages.weekly import holiday_note
 
 _VERDICTS = {HIT: "✅ hit", MISSED: "❌ missed"}
 
@@ -28,7 +29,9 @@ def rep_progress(name: str, current: RepWeek, history: Sequence[RepWeek]) -> Mes
         if p.goal:
             line += f"  `{bar(p.done, p.goal)}`"
         lines.append(line)
-    if current.workdays_present < 5:
+    if (note := holiday_note(current)) is not None and not current.away_days:
+        lines.append(f"_{note}_")
+    elif current.workdays_present < 5:
         lines.append(
             f"_Away part of the week: goals prorated to {current.workdays_present} of 5 workdays._"
         )

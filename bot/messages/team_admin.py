@@ -11,7 +11,7 @@ is wrong and that nothing was changed.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import date, datetime
 
 from bot.domain.activities import BUILT_IN, MAX_ACTIVE_ACTIVITIES, Activity
 from bot.domain.team_settings import TEAM_SETTINGS, SettingChange, TeamSettings, setting_text
@@ -251,3 +251,72 @@ def roster_changed(user_id: str, *, on_roster: bool) -> Message:
             "summary. Their check-ins are still recorded; `/huddle rep add` puts them back."
         )
     return {"text": text, "blocks": [section(text)]}
+
+
+# Holidays ---------------------------------------------------------------------------------
+
+
+def _holiday_day(day: date, name: str) -> str:
+    return f"{day:%a %-d %b %Y} — {escape(name)}"
+
+
+def holiday_list(
+    year: int,
+    region: str | None,
+    holidays: Sequence[tuple[date, str]],
+    worked: Sequence[date],
+) -> Message:
+    """``/huddle holiday``: this year's holidays, where the public ones come from, and
+    the public ones the team works on."""
+    source = (
+        f"Public holidays of *{escape(region)}*, with the team's own days."
+        if region
+        else "No public holidays (`/huddle settings holidays US` keeps a country's); "
+        "the team's own days only."
+    )
+    lines = [f"📅 *Holidays in {year}* — {source}"]
+    lines += [f"• {_holiday_day(day, name)}" for day, name in holidays] or ["• none"]
+    if worked:
+        lines.append("Worked on after all: " + ", ".join(f"{d:%a %-d %b}" for d in worked))
+    lines.append(
+        "On a holiday there is no board and no nudge, and that week's goals are prorated. "
+        "Managers: `/huddle holiday add 2026-12-24 [2026-12-26] [name]`, "
+        "`/huddle holiday remove 2026-12-24`."
+    )
+    return {"text": _plain(" ".join(lines)), "blocks": sections(lines)}
+
+
+def holidays_changed(
+    changed: Sequence[tuple[date, str]],
+    *,
+    added: bool,
+    next_nudge: datetime,
+    next_summary: datetime,
+) -> Message:
+    """The reply to ``/huddle holiday add|remove``: the days, and the next runs."""
+    days = ", ".join(_holiday_day(day, name) for day, name in changed)
+    head = (
+        f"📅 Holiday{'s' if len(changed) > 1 else ''} added: {days}. No board and no nudge "
+        "on them; that week's goals are prorated."
+        if added
+        else f"📅 Workday{'s' if len(changed) > 1 else ''} again: {days}."
+    )
+    lines = [head, *_next_lines(next_nudge, next_summary)]
+    return {"text": _plain(" ".join(lines)), "blocks": sections(lines)}
+
+
+def not_a_holiday(first: date, last: date) -> Message:
+    span = f"{first}" if first == last else f"{first} to {last}"
+    return command_problem(
+        f"{span} is not one of the team's holidays, so nothing changed. "
+        "`/huddle holiday` lists them.",
+        "holiday",
+    )
+
+
+def holiday_in_the_past(first: date, week: date) -> Message:
+    return command_problem(
+        f"{first} is before this week (which began {week:%a %-d %b}): past weeks are "
+        "judged already, so holidays change this week and later only. Nothing changed.",
+        "holiday",
+    )

@@ -94,6 +94,20 @@ USAGE: tuple[Usage, ...] = (
         "put someone in the channel on the team's roster, or take them off it",
         managers_only=True,
     ),
+    Usage("holiday", "/huddle holiday", "the team's holidays this year"),
+    Usage(
+        "holiday",
+        "/huddle holiday add FIRST [LAST] [NAME]",
+        "make those days (YYYY-MM-DD) team holidays: no board, no nudge, goals prorated, "
+        "e.g. `/huddle holiday add 2026-12-24 2026-12-26 Christmas`",
+        managers_only=True,
+    ),
+    Usage(
+        "holiday",
+        "/huddle holiday remove FIRST [LAST]",
+        "work on those days after all (a public holiday too)",
+        managers_only=True,
+    ),
     Usage(
         "export",
         "/huddle export [WEEKS]",

@@ -13,12 +13,13 @@ board (one message, updated in place) shows as many reps as fit and counts the r
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from bot.domain.activities import BUILT_IN, Activity
 from bot.domain.goals import PATTERN_MISSES, PATTERN_WEEKS, RepWeek
+from bot.domain.team_calendar import short_week_note
 from bot.domain.weeks import WORKDAYS, week_start
 from bot.messages import Block, Message
 from bot.messages.blocks import MAX_BLOCKS, context, header, section, sections
@@ -172,14 +173,38 @@ def _board_line(line: RepLine) -> str:
             parts.append(p.activity.quantity(p.done))
     if not parts:
         parts.append("no goal this week" if line.week.workdays_present == 0 else "nothing yet")
-    away = WORKDAYS - line.week.workdays_present
+    away = line.week.away_days
     if away > 0:
         parts.append(f"_away {_days(away)}_")
+    if line.week.before_joining:
+        parts.append("_joined this week_")
     return f"*{line.label}* — " + " · ".join(parts)
 
 
-def board(day: date, lines: Sequence[RepLine], *, in_channel: bool = True) -> Message:
-    """The daily huddle post: every rep's week to date, sorted by name.
+Holidays = Sequence[tuple[date, str]]
+"""The team's holidays on a week's workdays, as ``TeamCalendar.workday_holidays``."""
+
+
+def holiday_note(week: RepWeek) -> str | None:
+    """Why a rep's goals shrank for the team's holidays, or None."""
+    if not week.holidays:
+        return None
+    return (
+        f"This week has {_days(week.holidays)} of team holidays, so goals are prorated "
+        f"to the {_days(week.workdays_present)} left."
+    )
+
+
+def _short_week(holidays: Holidays) -> list[Block]:
+    note = short_week_note(holidays)
+    return [context(f"📅 {escape(note)}")] if note else []
+
+
+def board(
+    day: date, lines: Sequence[RepLine], holidays: Holidays = (), *, in_channel: bool = True
+) -> Message:
+    """The daily huddle post: every rep's week to date, sorted by name; a short week
+    names its holidays (``short week: Thu 26 Nov Thanksgiving Day``).
 
     A pure function of the data so it can be rebuilt and updated in place. A team too
     large for one message (Slack refuses about 12,000 characters of blocks, so roughly
@@ -199,7 +224,8 @@ def board(day: date, lines: Sequence[RepLine], *, in_channel: bool = True) -> Me
         return {"text": f"{title}: no reps yet.", "blocks": [header(title), *body, *tail]}
 
     rows = [_board_line(line) for line in reps]
-    budget = MESSAGE_TEXT_BUDGET - text_size([header(title), hint]) - _NOTE_RESERVE
+    short = _short_week(holidays)
+    budget = MESSAGE_TEXT_BUDGET - text_size([header(title), hint, *short]) - _NOTE_RESERVE
     shown, used = 0, 0
     for row in rows:
         used += len(row) + 1
@@ -218,7 +244,8 @@ def board(day: date, lines: Sequence[RepLine], *, in_channel: bool = True) -> Me
     with_goals = [line for line in reps if line.week.has_goals]
     at_goal = sum(1 for line in with_goals if not line.week.short)
     text = f"{title}: {at_goal} of {len(with_goals)} reps with goals are at goal so far."
-    return {"text": text, "blocks": [header(title), *body, *([hint] if in_channel else [])]}
+    blocks = [header(title), *short, *body, *([hint] if in_channel else [])]
+    return {"text": text, "blocks": blocks}
 
 
 # ------------------------------------------------------------------------- nudge
@@ -251,7 +278,7 @@ def nudge(line: RepLine, summary_label: str) -> Message:
     bullets = [f"• *{p.activity.quantity(p.left)}* to go ({p.done} of {p.goal})" for p in short]
     phrases = [f"{p.activity.quantity(p.left)} to go ({p.done} of {p.goal})" for p in short]
     blocks: list[Block] = [section("\n".join([intro, *bullets]))]
-    away = WORKDAYS - line.week.workdays_present
+    away = line.week.away_days
     if away > 0:
         blocks.append(
             context(
@@ -259,6 +286,15 @@ def nudge(line: RepLine, summary_label: str) -> Message:
                 f"{_days(line.week.workdays_present)} you're here."
             )
         )
+    elif line.week.before_joining:
+        blocks.append(
+            context(
+                "You joined the team this week, so your goals are prorated to the "
+                f"{_days(line.week.workdays_present)} since."
+            )
+        )
+    elif (note := holiday_note(line.week)) is not None:
+        blocks.append(context(note))
     buttons = [log_button(p.activity, nudge_action_id(p.activity.key)) for p in short]
     for i in range(0, len(buttons), _BUTTONS_PER_ACTIONS):
         blocks.append({"type": "actions", "elements": buttons[i : i + _BUTTONS_PER_ACTIONS]})
@@ -368,14 +404,23 @@ def summary_order(lines: Sequence[RepLine]) -> list[RepLine]:
     )
 
 
-def summary(week: date, lines: Sequence[RepLine], *, blocks_per_message: int = 50) -> list[Message]:
+def summary(
+    week: date,
+    lines: Sequence[RepLine],
+    holidays: Holidays = (),
+    *,
+    blocks_per_message: int = 50,
+) -> list[Message]:
     """Friday's channel post: team totals, each rep against goal by share met, who was
-    away. The first message is the parent; any others belong in its thread."""
+    away; a short week names its holidays, a week of holidays says so. The first
+    message is the parent; any others belong in its thread."""
     title = summary_title(week)
     with_goals = [line for line in lines if line.week.has_goals]
     hit = sum(1 for line in with_goals if not line.week.short)
     average = team_share(lines)
-    if with_goals and average is not None:
+    if len(holidays) >= WORKDAYS:
+        headline = "Every workday this week was a team holiday: no goals, nothing to judge."
+    elif with_goals and average is not None:
         headline = (
             f"{hit} of {len(with_goals)} reps hit every goal; "
             f"on average reps met {percent(average)} of their goals."
@@ -387,6 +432,7 @@ def summary(week: date, lines: Sequence[RepLine], *, blocks_per_message: int = 5
 
     head: list[Block] = [
         header(title),
+        *_short_week(holidays),
         *sections(["*Team totals*", *_totals(lines), headline] if lines else [headline]),
     ]
     ranked = summary_order(lines)
@@ -395,11 +441,11 @@ def summary(week: date, lines: Sequence[RepLine], *, blocks_per_message: int = 5
         body.append({"type": "divider"})
         body += sections(_result_line(line) for line in ranked)
     away = sorted(
-        (line for line in lines if line.week.workdays_present < WORKDAYS),
+        (line for line in lines if line.week.away_days > 0),
         key=lambda line: line.sort_name,
     )
     if away:
-        names = [f"{line.label} ({_days(WORKDAYS - line.week.workdays_present)})" for line in away]
+        names = [f"{line.label} ({_days(line.week.away_days)})" for line in away]
         names[0] = f"*Away this week:* {names[0]}"
         body += sections(names, sep=", ")
 
@@ -431,11 +477,13 @@ def digest(
     patterns: Mapping[str, int],
     *,
     channel: str | None = None,
+    out_of_office: Collection[str] = frozenset(),
     blocks_per_message: int = 50,
 ) -> list[Message]:
     """The managers' DM: who missed which goal this week, and who of them has a pattern
-    (missed in 3 or more of the last 4 weeks) rather than a one-off. ``channel`` names
-    the team, for a manager of several.
+    (missed in 3 or more of the last 4 weeks) rather than a one-off; a rep not nudged
+    because their Slack status said out of office (``out_of_office``) is marked so.
+    ``channel`` names the team, for a manager of several.
 
     ``patterns[user_id]`` counts the weeks missed among the last four, this one included;
     a rep absent from it counts as missing this week only.
@@ -452,7 +500,10 @@ def digest(
     def missed_line(line: RepLine) -> str:
         what = " · ".join(_result_parts(line.week, only_missed=True)) or "a goal"
         times = _misses(line, patterns)
-        return f"• {line.label} — {what} · missed {times} of the last {PATTERN_WEEKS} weeks"
+        quiet = (
+            " · not nudged: out of office (Slack status)" if line.user_id in out_of_office else ""
+        )
+        return f"• {line.label} — {what} · missed {times} of the last {PATTERN_WEEKS} weeks{quiet}"
 
     pattern, one_off = digest_groups(missed, patterns)
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from bot.domain.goals import ActivityProgress, RepWeek
-from bot.domain.weeks import WORKDAYS, week_start
+from bot.domain.weeks import week_start
 from bot.messages.charts import (
     RepShare,
     Share,
@@ -96,7 +96,7 @@ def rep_share(line: RepLine) -> RepShare:
     return RepShare(
         name=line.name,
         shares={p.activity.plural: activity_share(p) for p in line.week.progress},
-        away=line.week.workdays_present < WORKDAYS,
+        away=line.week.away_days > 0,
     )
 
 

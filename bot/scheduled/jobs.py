@@ -19,8 +19,9 @@ from bot.messages.weekly_charts import SummaryChart
 from bot.runtime import Runtime
 from bot.scheduled.planner import HISTORY_WEEKS, Force, Plan, plan, weeks_to_load
 from bot.scheduled.sender import Report, Sender
-from bot.team.roster import sync_roster
+from bot.team.roster import out_of_office, sync_roster
 from bot.team.state import load_state, load_states
+from storage import ledger
 from storage.ledger import SUMMARY, SUMMARY_CHART
 
 log = logging.getLogger(__name__)
@@ -37,17 +38,23 @@ async def run_due(
     only: Team | None = None,
 ) -> tuple[Plan, Report]:
     """Plan and deliver what is due for every team of the workspace (``only`` one);
-    once ``stopping`` is set, nothing more is claimed."""
+    once ``stopping`` is set, nothing more is claimed. When nudges are due, the Slack
+    statuses are read first: a rep out of office is not nudged, and that is recorded."""
     now = runtime.now()
     teams = [only] if only is not None else list(await runtime.teams(team_id))
-    first, last = weeks_to_load(now, [t.settings for t in teams])
+    first, last = weeks_to_load(now, [(t.settings, t.calendar) for t in teams])
     if force is not None:
         first = min(first, force.week - timedelta(weeks=HISTORY_WEEKS - 1))
         last = max(last, force.week)
     states = await load_states(runtime, team_id, first, last, only=only)
     due = plan(now, states, force)
+    if due.nudges_due:  # the statuses, looked up once for the whole fan-out
+        due = plan(now, states, force, await out_of_office(runtime, client))
     if dry_run:
         return due, Report()
+    if due.out_of_office:
+        async with runtime.sessions.begin() as session:
+            await ledger.mark_out_of_office(session, team_id, due.out_of_office, now)
     report = await Sender(runtime, client, stopping).deliver(team_id, due)
     return due, report
 

@@ -12,21 +12,23 @@ depends on the picture.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cache, partial
 from zoneinfo import ZoneInfo
 
 from bot.domain.goals import PATTERN_WEEKS, GoalBook
+from bot.domain.team_calendar import MAX_SUMMARY_DELAY, TeamCalendar
 from bot.domain.weeks import iso_week, local_date, week_start
 from bot.domain.windows import (
+    NO_HOLIDAYS,
     Timetable,
     Window,
     huddle_window,
     nudge_window,
+    summary_day,
     summary_window,
-    weekly_day,
 )
 from bot.messages import Message
 from bot.messages import weekly as messages
@@ -40,6 +42,7 @@ from storage.ledger import (
     FAILED,
     HUDDLE,
     NUDGE,
+    OUT_OF_OFFICE,
     SENT,
     SUMMARY,
     SUMMARY_CHART,
@@ -55,6 +58,15 @@ HISTORY_WEEKS = max(PATTERN_WEEKS, CHART_WEEKS)
 """Weeks a summary and digest look back on: patterns, and the charts' history."""
 EARLIEST_CLOCK = ZoneInfo("Etc/GMT-14")
 """UTC+14, the first clock on Earth to reach any time: no rep's nudge opens before it."""
+LATE_WEEKS = MAX_SUMMARY_DELAY.days // 7 + 1
+"""Weeks back whose summary may still be due: holidays move a summary up to a month."""
+
+
+def _weeks_around(this_week: date) -> list[date]:
+    """The weeks whose nudge or summary may be due in ``this_week``: the week after
+    (a nudge opens early on the clocks east of the team's), and those before whose
+    summary holidays moved later."""
+    return [this_week + timedelta(weeks=i) for i in range(-LATE_WEEKS, 2)]
 
 
 @dataclass(frozen=True)
@@ -105,28 +117,41 @@ class Plan:
     sends: list[Send] = field(default_factory=list)
     skipped: list[tuple[LedgerKey, str]] = field(default_factory=list)
     """Items that were due but not planned, and why (already sent, being sent…)."""
+    out_of_office: list[LedgerKey] = field(default_factory=list)
+    """Nudges due to reps whose Slack status says out of office: not sent, and recorded
+    so (``ledger.OUT_OF_OFFICE``) for the digest."""
+
+    @property
+    def nudges_due(self) -> bool:
+        """Whether a nudge would go out: only then are Slack statuses looked up."""
+        return any(send.key.kind == NUDGE for send in self.sends)
 
 
-def weeks_to_load(now: datetime, timetables: Iterable[Timetable]) -> tuple[date, date]:
-    """First and last Monday whose data a plan of these teams at ``now`` needs."""
-    spans = [_weeks_to_load(now, timetable) for timetable in timetables]
+def weeks_to_load(
+    now: datetime, timetables: Iterable[Timetable | tuple[Timetable, TeamCalendar]]
+) -> tuple[date, date]:
+    """First and last Monday whose data a plan of these teams at ``now`` needs (a team's
+    timetable, with its calendar when it keeps holidays)."""
+    spans = [
+        _weeks_to_load(now, *(t if isinstance(t, tuple) else (t, NO_HOLIDAYS))) for t in timetables
+    ]
     if not spans:
         return (week_start(now.date()),) * 2
     return min(first for first, _ in spans), max(last for _, last in spans)
 
 
-def _weeks_to_load(now: datetime, settings: Timetable) -> tuple[date, date]:
+def _weeks_to_load(now: datetime, settings: Timetable, calendar: TeamCalendar) -> tuple[date, date]:
     """First and last Monday whose data a plan at ``now`` needs: this week (the board),
     a week whose nudge can be open on any rep's clock or whose summary is due, and the
     weeks before a due digest (patterns). On a Thursday evening that is one week of a
     company's check-ins instead of six."""
     this_week = week_start(local_date(now, settings.timezone))
     weeks = [this_week]
-    for week in (this_week - timedelta(weeks=1), this_week, this_week + timedelta(weeks=1)):
-        summary = summary_window(week, settings)
+    for week in _weeks_around(this_week):
+        summary = summary_window(week, settings, calendar)
         if summary.contains(now):
             weeks += [week - timedelta(weeks=i) for i in range(HISTORY_WEEKS)]
-        elif nudge_window(week, EARLIEST_CLOCK, settings).start <= now < summary.start:
+        elif nudge_window(week, EARLIEST_CLOCK, settings, calendar).start <= now < summary.start:
             weeks.append(week)
     return min(weeks), max(weeks)
 
@@ -211,6 +236,8 @@ def _skipped_because(row: LedgerRow | None, now: datetime) -> str | None:
         return None
     if _posted(row):
         return "already sent"
+    if row.state == OUT_OF_OFFICE:
+        return "not nudged: out of office (Slack status)"
     if row.attempts >= MAX_ATTEMPTS:
         return f"gave up after {row.attempts} attempts"
     if row.state in (FAILED, UNKNOWN) or (
@@ -236,10 +263,17 @@ class _NudgePart:
     opens_at: datetime
 
 
-def plan(now: datetime, states: Sequence[TeamState], force: Force | None = None) -> Plan:
+def plan(
+    now: datetime,
+    states: Sequence[TeamState],
+    force: Force | None = None,
+    out_of_office: Collection[str] = frozenset(),
+) -> Plan:
     """Everything due at ``now`` for these teams (of one workspace) that the ledger
     does not already account for. A rep on several teams gets one nudge a week,
-    listing what is left on each; within a window the teams take turns."""
+    listing what is left on each; within a window the teams take turns. A rep in
+    ``out_of_office`` (their Slack status says so, looked up when nudges are due) is
+    not nudged: the plan lists their nudge among ``out_of_office`` instead."""
     result = Plan()
     offers: list[tuple[_Offer, int]] = []
     nudges: dict[tuple[str, date], list[_NudgePart]] = defaultdict(list)
@@ -255,6 +289,9 @@ def plan(now: datetime, states: Sequence[TeamState], force: Force | None = None)
     for user_id, week in sorted(due_nudges, key=lambda k: (k[1], k[0])):
         parts = sorted(nudges[(user_id, week)], key=lambda p: p.opens_at)
         key = LedgerKey(NUDGE, user_id, iso_week(week))
+        if user_id in out_of_office and key not in ledger_rows:
+            result.out_of_office.append(key)
+            continue
         build = partial(
             messages.team_nudge,
             [(p.channel, p.line, p.summary_label) for p in parts],
@@ -298,6 +335,7 @@ def _team_offers(
 ) -> list[_Offer]:
     """One team's board, summary and digests, and its part of each rep's nudge."""
     settings = state.team.settings
+    calendar = state.team.calendar
     channel = state.team.channel
     this_week = week_start(local_date(now, settings.timezone))
     offers: list[_Offer] = []
@@ -317,27 +355,24 @@ def _team_offers(
         ]
 
     today = local_date(now, settings.timezone)
-    board_window = huddle_window(today, settings)
+    board_window = huddle_window(today, settings, calendar)
     if force is None and _due(board_window, now, HUDDLE, this_week, None):
         key = LedgerKey(HUDDLE, channel, today.isoformat())
-        board = _Offer(key, channel, lambda: messages.board(today, lines(this_week)), now)
+        off = calendar.workday_holidays(this_week)
+        board = _Offer(key, channel, lambda: messages.board(today, lines(this_week), off), now)
         offers.append(board)
 
-    weeks = (
-        [force.week]
-        if force is not None
-        else [this_week - timedelta(weeks=1), this_week, this_week + timedelta(weeks=1)]
-    )
+    weeks = [force.week] if force is not None else _weeks_around(this_week)
     for week in weeks:
         period = iso_week(week)
-        summary_label = f"{weekly_day(week, settings.summary_at):%A}'s summary"
-        windows = _nudge_windows(state.reps, week, settings)
+        summary_label = f"{summary_day(week, settings, calendar):%A}'s summary"
+        windows = _nudge_windows(state.reps, week, settings, calendar)
         due = {zone for zone, window in windows.items() if _due(window, now, NUDGE, week, force)}
         summary_key = LedgerKey(SUMMARY, channel, period)
         summary_posted = _posted(state.ledger.get(summary_key))
         if due and summary_posted:
             result.skipped.append((summary_key, "posted, so that week's nudges no longer go out"))
-        if not summary_posted and _nudge_may_open(now, week, settings, force):
+        if not summary_posted and _nudge_may_open(now, week, settings, calendar, force):
             for rep, line in zip(state.reps, lines(week), strict=True):
                 if not _needs_nudge(state, rep, line, now):
                     continue
@@ -347,16 +382,17 @@ def _team_offers(
                 )
                 if rep.timezone in due:
                     due_nudges.add((rep.user_id, week))
-        window = summary_window(week, settings)
+        window = summary_window(week, settings, calendar)
         if _due(window, now, SUMMARY, week, force):
-            text = messages.summary(week, lines(week))
+            text = messages.summary(week, lines(week), calendar.workday_holidays(week))
             summary = _parts(SUMMARY, channel, period, text, window.start)
             chart = partial(summary_chart_of, week, lines(week), judged)
             offers += [*summary, _chart(SUMMARY_CHART, channel, period, summary, chart)]
         if _due(window, now, DIGEST, week, force):
             missed = [line for line in lines(week) if line.week.has_goals and line.week.short]
             patterns = _pattern_counts(state, goals, missed, week)
-            digest = messages.digest(week, missed, patterns, channel=channel)
+            quiet = _not_nudged(state.ledger, period)
+            digest = messages.digest(week, missed, patterns, channel=channel, out_of_office=quiet)
             # One chart for every manager, built once, so the sender draws it once.
             trend = cache(partial(trend_chart_of, week, missed, patterns, judged))
             for manager in state.managers:
@@ -366,21 +402,35 @@ def _team_offers(
     return offers
 
 
+def _not_nudged(rows: Mapping[LedgerKey, LedgerRow], period: str) -> frozenset[str]:
+    """The reps whose nudge of ``period`` was not sent for an out-of-office status."""
+    return frozenset(
+        key.recipient
+        for key, row in rows.items()
+        if key.kind == NUDGE and key.period == period and row.state == OUT_OF_OFFICE
+    )
+
+
 def digest_recipient(manager: str, team_ref: int) -> str:
     """A digest's ledger recipient: a manager of two teams gets one digest of each."""
     return f"{manager}@{team_ref}"
 
 
-def _nudge_may_open(now: datetime, week: date, settings: Timetable, force: Force | None) -> bool:
+def digest_team_ref(recipient: str) -> int | None:
+    """The team a digest's ledger recipient (:func:`digest_recipient`) is about; None
+    for any other recipient."""
+    _, at, ref = recipient.rpartition("@")
+    return int(ref) if at and ref.isdigit() else None
+
+
+def _nudge_may_open(
+    now: datetime, week: date, settings: Timetable, calendar: TeamCalendar, force: Force | None
+) -> bool:
     """Whether ``week``'s nudge can be open for anyone at ``now`` (so a rep's other
     teams are listed in a nudge another team's window opened)."""
     if force is not None:
         return NUDGE in force.kinds and week == force.week
-    return (
-        nudge_window(week, EARLIEST_CLOCK, settings).start
-        <= now
-        < summary_window(week, settings).start
-    )
+    return nudge_window(week, EARLIEST_CLOCK, settings, calendar).contains(now)
 
 
 def fair_order(plans: Mapping[str, Plan]) -> list[tuple[str, Send]]:
@@ -405,15 +455,22 @@ def fair_order(plans: Mapping[str, Plan]) -> list[tuple[str, Send]]:
 
 def _needs_nudge(state: TeamState, rep: Member, line: RepLine, now: datetime) -> bool:
     """Short of a goal, and not away on the day the nudge goes out (their own calendar:
-    a nudge sent late, on Friday morning, asks whether they are here on Friday)."""
-    return bool(line.week.short) and not is_away(state, rep.user_id, local_date(now, rep.timezone))
+    a nudge sent late, on Friday morning, asks whether they are here on Friday), nor is
+    that day one of the team's holidays."""
+    today = local_date(now, rep.timezone)
+    return (
+        bool(line.week.short)
+        and not is_away(state, rep.user_id, today)
+        and state.team.calendar.holiday(today) is None
+    )
 
 
 def _nudge_windows(
-    reps: Iterable[Member], week: date, settings: Timetable
+    reps: Iterable[Member], week: date, settings: Timetable, calendar: TeamCalendar
 ) -> dict[ZoneInfo, Window]:
     """Each timezone's nudge window, worked out once: a team has many reps, few zones."""
-    return {zone: nudge_window(week, zone, settings) for zone in {rep.timezone for rep in reps}}
+    zones = {rep.timezone for rep in reps}
+    return {zone: nudge_window(week, zone, settings, calendar) for zone in zones}
 
 
 def _pattern_counts(

@@ -8,18 +8,23 @@ import logging
 import signal
 import sys
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from bot.domain.settings import ConfigError, Settings, environment_secrets, load_settings
+from bot.domain.team import Team, Teams
 from bot.domain.weeks import Clock, system_clock
+from bot.domain.windows import summary_week
 from bot.runtime import logs
 from bot.scheduled.planner import Plan
 from bot.scheduled.sender import Report
+from bot.serving.cli_teams import CliError, chosen_team, one_team, team_add, team_list, workspace
 from bot.serving.credentials import CredentialRefused
 from bot.serving.environment import read_environment
 from storage.errors import DB_ERRORS
-from storage.ledger import DIGEST, NUDGE, SUMMARY
+from storage.export import ExportRow
+from storage.ledger import DIGEST, NUDGE, SUMMARY, LedgerKey
 
 log = logging.getLogger("huddle")
 
@@ -107,163 +112,179 @@ def _db_upgrade(environ: dict[str, str]) -> int:
     return 0
 
 
+def _named_week(week_text: str | None) -> date | None:
+    from bot.domain.weeks import parse_iso_week
+
+    try:
+        return parse_iso_week(week_text) if week_text else None
+    except ValueError as error:
+        raise CliError(str(error)) from None
+
+
 def _job(
     environ: dict[str, str],
     kinds: frozenset[str],
     week_text: str | None,
     dry_run: bool,
     clock: Clock,
+    channel: str | None,
 ) -> int:
-    """Run a scheduled job now, through the same planner, sender and ledger as the tick:
-    the nudges of this week, or the summary of :func:`summary_week`."""
-    from bot.domain.weeks import local_date, parse_iso_week, week_start
-    from bot.domain.windows import summary_week
+    """Run a scheduled job now, for every team or ``--team``'s, through the same
+    planner, sender and ledger as the tick: the nudges of this week, or each team's
+    summary of :func:`summary_week` on that team's own clock and schedule."""
     from bot.scheduled.jobs import run_due
     from bot.scheduled.planner import Force
-    from bot.serving.server import prepare
 
     settings = _settings(environ)
-    try:
-        named = parse_iso_week(week_text) if week_text else None
-    except ValueError as error:
-        print(f"huddle: {error}", file=sys.stderr)
-        return 2
-    now = clock()
-    if SUMMARY in kinds:
-        try:
-            week = summary_week(now, settings, named)
-        except ValueError as refusal:
-            print(f"huddle: {refusal} Nothing was posted.", file=sys.stderr)
-            return 1
-    else:
-        week = named or week_start(local_date(now, settings.timezone))
+    named = _named_week(week_text)
 
     async def run() -> int:
-        huddle = await prepare(settings, clock)
-        try:
-            force = Force(kinds, week)
-            due, report = await run_due(
-                huddle.runtime, huddle.app.client, huddle.team_id, force=force, dry_run=dry_run
-            )
-        finally:
-            await huddle.close()
-        print(describe(due, report, dry_run=dry_run))
-        return 1 if report.failed or report.unknown else 0
+        async with workspace(settings, clock) as huddle:
+            teams = await huddle.runtime.teams(huddle.team_id)
+            only = chosen_team(teams, channel)
+            chosen = [only] if only is not None else list(teams)
+            zone = (only.settings if only is not None else settings).timezone
+            weeks, refusals = job_weeks(clock(), kinds, chosen, named, zone)
+            for refusal in refusals:
+                print(f"huddle: {refusal}", file=sys.stderr)
+            failed = False
+            for team, week in job_runs(teams, weeks):
+                due, report = await run_due(
+                    huddle.runtime,
+                    huddle.app.client,
+                    huddle.team_id,
+                    force=Force(kinds, week),
+                    dry_run=dry_run,
+                    only=team,
+                )
+                print(describe(due, report, dry_run=dry_run, teams=teams, team=team))
+                failed = failed or bool(report.failed or report.unknown)
+        return 1 if refusals or failed else 0
 
     return asyncio.run(run())
 
 
-def describe(due: Plan, report: Report, *, dry_run: bool) -> str:
-    """What a manual run did, or would do, in words a manager can act on."""
-    lines = []
+def job_weeks(
+    now: datetime,
+    kinds: frozenset[str],
+    chosen: Sequence[Team],
+    named: date | None,
+    nudge_zone: ZoneInfo,
+) -> tuple[list[tuple[Team, date]], list[str]]:
+    """Each chosen team's week, and the refusals, one line each naming its team. A
+    summary's week is the team's own :func:`summary_week`; the nudges' week is one for
+    all, since a person on several teams gets one nudge."""
+    from bot.domain.weeks import local_date, week_start
+
+    if SUMMARY not in kinds:
+        week = named or week_start(local_date(now, nudge_zone))
+        return [(team, week) for team in chosen], []
+    weeks, refusals = [], []
+    for team in chosen:
+        try:
+            weeks.append((team, summary_week(now, team.settings, named)))
+        except ValueError as refusal:
+            refusals.append(f"{team.channel}: {refusal} Nothing was posted.")
+    return weeks, refusals
+
+
+def job_runs(teams: Teams, weeks: Sequence[tuple[Team, date]]) -> list[tuple[Team | None, date]]:
+    """The runs that give each chosen team its own week: one run for the whole
+    workspace when every team has the same week (the usual case, in a fixed number of
+    queries whatever the number of teams), else one per team (their weeks differ, or
+    some were refused or not asked for)."""
+    distinct = {week for _, week in weeks}
+    if len(weeks) == len(teams) and len(distinct) == 1:
+        return [(None, distinct.pop())]
+    return list(weeks)
+
+
+def describe(
+    due: Plan, report: Report, *, dry_run: bool, teams: Teams, team: Team | None = None
+) -> str:
+    """What a manual run did, or would do, in words a manager can act on; each line
+    starts with the channel of the team it is about (a nudge, one per person whatever
+    their teams, names its team only in a run of one team)."""
+    entries: list[tuple[LedgerKey, str]] = []
     if dry_run:
-        lines += [f"would send {send.key}" for send in due.sends]
+        entries += [(send.key, f"would send {send.key}") for send in due.sends]
     else:
-        lines += [f"sent {key}" for key in report.sent]
-        lines += [
-            f"already in Slack, recorded as sent: {key}" for key in report.found_already_posted
+        entries += [(key, f"sent {key}") for key in report.sent]
+        entries += [
+            (key, f"already in Slack, recorded as sent: {key}")
+            for key in report.found_already_posted
         ]
-        lines += [f"FAILED {key}: {reason}" for key, reason in report.failed]
-        lines += [f"UNKNOWN (will be checked on the next run) {key}" for key in report.unknown]
-        lines += [f"skipped {key}: another run claimed it" for key in report.lost_race]
-    lines += [f"not sent again {key}: {reason}" for key, reason in due.skipped]
+        entries += [(key, f"FAILED {key}: {reason}") for key, reason in report.failed]
+        entries += [
+            (key, f"UNKNOWN (will be checked on the next run) {key}") for key in report.unknown
+        ]
+        entries += [(key, f"skipped {key}: another run claimed it") for key in report.lost_race]
+    entries += [(key, f"not sent again {key}: {reason}") for key, reason in due.skipped]
+    lines = [_about(key, teams, team) + text for key, text in entries]
     if not due.sends and not due.skipped:
-        lines.append("Nothing is due: nobody needs this message for that week.")
+        nobody = "Nothing is due: nobody needs this message for that week."
+        lines.append(f"{team.channel}: {nobody}" if team is not None else nobody)
     return "\n".join(lines)
 
 
-def _export(environ: dict[str, str], since_text: str | None) -> int:
-    """The check-ins CSV (the same file ``/huddle export`` sends) on stdout."""
-    import aiohttp
-    from slack_sdk.errors import SlackApiError
+def _about(key: LedgerKey, teams: Teams, team: Team | None) -> str:
+    """``C…: `` for the team a ledger key is about, when one is."""
+    from bot.scheduled.planner import digest_team_ref
 
+    if team is None:
+        ref = digest_team_ref(key.recipient)
+        team = teams.by_channel(key.recipient) if ref is None else teams.by_ref(ref)
+    return f"{team.channel}: " if team is not None else ""
+
+
+def _export(
+    environ: dict[str, str], since_text: str | None, channel: str | None, clock: Clock
+) -> int:
+    """The check-ins CSV (the same file ``/huddle export`` sends) on stdout: every
+    team's, or ``--team``'s, with the team's channel as a column."""
     from bot.messages.checkins_csv import checkins_csv
-    from bot.runtime import Runtime
-    from bot.runtime.slack_client import web_client
     from storage.export import checkins_since
 
     settings = _settings(environ)
     try:
         since = datetime.strptime(since_text, "%Y-%m-%d").date() if since_text else None
     except ValueError:
-        print(f"huddle: --since {since_text!r} is not a day; use YYYY-MM-DD", file=sys.stderr)
-        return 2
+        raise CliError(f"--since {since_text!r} is not a day; use YYYY-MM-DD") from None
 
-    async def run() -> int:
-        runtime = Runtime.create(settings, system_clock)
-        try:
-            return await write_csv(runtime)
-        finally:
-            await runtime.close()
+    async def rows() -> list[ExportRow]:
+        async with workspace(settings, clock) as huddle:
+            only = chosen_team(await huddle.runtime.teams(huddle.team_id), channel)
+            async with huddle.runtime.sessions() as session:
+                ref = only.ref if only is not None else None
+                return await checkins_since(session, huddle.team_id, since, ref)
 
-    async def write_csv(runtime: Runtime) -> int:
-        try:
-            team_id = (await web_client(runtime).auth_test())["team_id"]
-        except SlackApiError as error:
-            reason = error.response.get("error")
-            print(f"huddle: Slack refused auth.test ({reason})", file=sys.stderr)
-            return 1
-        except (aiohttp.ClientError, OSError) as error:
-            print(f"huddle: Slack can't be reached ({type(error).__name__})", file=sys.stderr)
-            return 1
-        try:
-            async with runtime.sessions() as session:
-                rows = await checkins_since(session, team_id, since)
-        except DB_ERRORS as error:
-            print(f"huddle: the database can't be read ({type(error).__name__})", file=sys.stderr)
-            return 1
-        sys.stdout.write(checkins_csv(rows))
-        return 0
-
-    return asyncio.run(run())
+    sys.stdout.write(checkins_csv(asyncio.run(rows())))
+    return 0
 
 
-def _report(environ: dict[str, str], channel: str | None, week_text: str | None, out: Path) -> int:
-    """The summary's chart for a week, drawn locally into ``out``."""
-    import aiohttp
-    from slack_sdk.errors import SlackApiError
-
-    from bot.domain.weeks import iso_week, local_date, parse_iso_week, week_start
-    from bot.domain.windows import summary_window
+def _report(
+    environ: dict[str, str], channel: str | None, week_text: str | None, out: Path, clock: Clock
+) -> int:
+    """A team's summary chart for a week, drawn locally into ``out``: ``--team``'s, or
+    the only team's; the week ``huddle summary`` would post unless ``--week``."""
     from bot.messages.weekly_charts import SummaryChart
-    from bot.runtime import Runtime
-    from bot.runtime.slack_client import web_client
     from bot.scheduled.jobs import summary_chart
 
     settings = _settings(environ)
-    if channel is not None and channel != settings.channel:
-        print(f"huddle: {channel} is not a team here (teams: {settings.channel})", file=sys.stderr)
-        return 2
-    now = system_clock()
-    this_week = week_start(local_date(now, settings.timezone))
-    try:
-        week = parse_iso_week(week_text) if week_text else this_week
-    except ValueError as error:
-        print(f"huddle: {error}", file=sys.stderr)
-        return 2
-    if week_text is None and now < summary_window(week, settings).start:
-        week -= timedelta(weeks=1)  # this week's summary is not out yet: the last one
-    if week > this_week:
-        print(f"huddle: {iso_week(week)} has not begun yet", file=sys.stderr)
-        return 2
+    named = _named_week(week_text)
 
-    async def chart() -> SummaryChart | None:
-        runtime = Runtime.create(settings, system_clock)
-        try:
-            team_id = (await web_client(runtime).auth_test())["team_id"]
-            return await summary_chart(runtime, team_id, week)
-        except SlackApiError as error:
-            reason = error.response.get("error")
-            print(f"huddle: Slack refused auth.test ({reason})", file=sys.stderr)
-        except (aiohttp.ClientError, OSError) as error:
-            print(f"huddle: Slack can't be reached ({type(error).__name__})", file=sys.stderr)
-        finally:
-            await runtime.close()
-        return None
+    async def chart() -> SummaryChart:
+        async with workspace(settings, clock) as huddle:
+            team = one_team(await huddle.runtime.teams(huddle.team_id), channel)
+            try:
+                week = summary_week(clock(), team.settings, named)
+            except ValueError as refusal:
+                raise CliError(
+                    f"{team.channel}: {refusal} (huddle report takes --week too.)", 1
+                ) from None
+            return await summary_chart(huddle.runtime, team, week)
 
     drawn = asyncio.run(chart())
-    if drawn is None:
-        return 1
     png = drawn.png()
     out.write_bytes(png)
     print(f"Wrote {out} ({len(png) // 1024} KB). {drawn.alt_text()}")
@@ -320,6 +341,20 @@ def _workspace(environ: dict[str, str], action: str, team_id: str | None, yes: b
     return asyncio.run(run())
 
 
+def _team(environ: dict[str, str], args: argparse.Namespace, clock: Clock) -> int:
+    """``huddle team list`` and ``huddle team add``."""
+    settings = _settings(environ)
+
+    async def run() -> str:
+        async with workspace(settings, clock) as huddle:
+            if args.action == "add":
+                return await team_add(huddle, args.channel, args.timezone, args.manager)
+            return await team_list(huddle)
+
+    print(asyncio.run(run()))
+    return 0
+
+
 def _demo(_environ: dict[str, str]) -> int:
     from bot.serving.demo import run_demo
 
@@ -341,40 +376,54 @@ def parser() -> argparse.ArgumentParser:
     nudge.add_argument(
         "--dry-run", action="store_true", help="list who would be nudged; send nothing"
     )
+    _team_option(nudge, "only this team's reps (default: every team's)")
     summary = commands.add_parser(
         "summary", help="post the week's summary and manager digests now (never twice)"
     )
     summary.add_argument(
         "--week",
         metavar="YYYY-Www",
-        help="the week to summarise (default: the latest week whose summary time has passed,"
-        " once it has ended)",
+        help="the week to summarise (default, for each team: the latest week whose summary"
+        " time has passed, once it has ended)",
     )
     summary.add_argument(
         "--dry-run", action="store_true", help="show what would be posted; send nothing"
     )
+    _team_option(summary, "only this team's summary and digests (default: every team's)")
     export = commands.add_parser(
         "export", help="write the check-ins as CSV to stdout (columns: see the README)"
     )
     export.add_argument(
         "--since", metavar="YYYY-MM-DD", help="only check-ins for this day or later (default: all)"
     )
+    _team_option(export, "only this team's check-ins (default: every team's)")
     report = commands.add_parser(
         "report", help="draw a week's summary chart into a PNG file (what the summary carries)"
     )
-    report.add_argument("--team", metavar="C…", help="the team's channel ID (default: the team)")
+    _team_option(report, "the team (default: the only one; required when there are several)")
     report.add_argument(
         "--week",
         metavar="YYYY-Www",
-        help="the week to draw (default: the latest week whose summary time has passed)",
+        help="the week to draw (default: the week huddle summary would post)",
     )
     report.add_argument("--out", metavar="FILE.png", type=Path, required=True)
-    workspace = commands.add_parser(
+    team = commands.add_parser("team", help="the workspace's teams (huddle channels)")
+    actions = team.add_subparsers(dest="action", required=True)
+    actions.add_parser(
+        "list", help="one line per team: channel, timezone, schedule, reps and managers"
+    )
+    add = actions.add_parser("add", help="make a channel a team, with the HUDDLE_* defaults")
+    add.add_argument("--channel", metavar="C…", required=True, help="the channel's ID")
+    add.add_argument(
+        "--timezone", metavar="Area/City", help="the team's clock (default: HUDDLE_TIMEZONE)"
+    )
+    add.add_argument("--manager", metavar="U…", help="its first manager's user ID")
+    installs = commands.add_parser(
         "workspace", help="workspaces installed with Add to Slack: list, or purge one's data"
     )
-    workspace.add_argument("action", choices=["list", "purge"])
-    workspace.add_argument("team_id", nargs="?", metavar="TEAM_ID")
-    workspace.add_argument(
+    installs.add_argument("action", choices=["list", "purge"])
+    installs.add_argument("team_id", nargs="?", metavar="TEAM_ID")
+    installs.add_argument(
         "--yes", action="store_true", help="purge: confirm deleting the workspace's data"
     )
     db = commands.add_parser("db", help="database maintenance")
@@ -382,6 +431,10 @@ def parser() -> argparse.ArgumentParser:
         "action", choices=["upgrade"], help="upgrade: migrate the schema to the latest version"
     )
     return root
+
+
+def _team_option(command: argparse.ArgumentParser, what: str) -> None:
+    command.add_argument("--team", metavar="C…", help=f"a team's channel ID: {what}")
 
 
 def main(argv: Sequence[str] | None = None, clock: Clock = system_clock) -> int:
@@ -395,6 +448,9 @@ def main(argv: Sequence[str] | None = None, clock: Clock = system_clock) -> int:
     logs.configure(environment_secrets(environ), level=logging.INFO if serving else logging.WARNING)
     try:
         return _command(args, environ, clock)
+    except CliError as refusal:
+        print(f"huddle: {refusal}", file=sys.stderr)
+        return refusal.code
     except CredentialRefused as refused:  # named for the operator, without a traceback
         print(f"huddle: {refused}", file=sys.stderr)
         return 1
@@ -415,15 +471,18 @@ def _error_text(error: BaseException) -> str:
 
 def _command(args: argparse.Namespace, environ: dict[str, str], clock: Clock) -> int:
     if args.command == "nudge":
-        return _job(environ, frozenset({NUDGE}), None, args.dry_run, clock)
+        return _job(environ, frozenset({NUDGE}), None, args.dry_run, clock, args.team)
     if args.command == "summary":
-        return _job(environ, frozenset({SUMMARY, DIGEST}), args.week, args.dry_run, clock)
+        kinds = frozenset({SUMMARY, DIGEST})
+        return _job(environ, kinds, args.week, args.dry_run, clock, args.team)
     if args.command == "export":
-        return _export(environ, args.since)
+        return _export(environ, args.since, args.team, clock)
     if args.command == "workspace":
         return _workspace(environ, args.action, args.team_id, args.yes)
     if args.command == "report":
-        return _report(environ, args.team, args.week, args.out)
+        return _report(environ, args.team, args.week, args.out, clock)
+    if args.command == "team":
+        return _team(environ, args, clock)
     handlers = {"run": _run, "demo": _demo, "db": _db_upgrade}
     return handlers[args.command](environ)
 

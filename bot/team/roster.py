@@ -17,6 +17,7 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.domain.out_of_office import is_out_of_office
 from bot.runtime import Runtime
 from storage import memberships, queries
 from storage.models import Person
@@ -110,6 +111,26 @@ async def sync_roster(runtime: Runtime, client: AsyncWebClient, team_id: str) ->
     humans = {p.user_id for p in people if not (p.is_bot or p.is_deleted)}
     managers = {m for team in teams for m in team.managers}
     return sum(len((ids & humans) - managers) for ids in members.values())
+
+
+async def out_of_office(runtime: Runtime, client: AsyncWebClient) -> frozenset[str]:
+    """Everyone whose Slack status says out of office now, from ``users.list`` (each
+    page of 200 carries every profile's status: one Tier 2 call per 200 people, made
+    only when nudges are due, once for the whole fan-out). If Slack cannot be asked,
+    nobody is taken for out of office: a nudge too many beats a nudge missed."""
+    now = runtime.now()
+    emojis = runtime.settings.ooo_emojis
+    try:
+        return frozenset(
+            [
+                str(user["id"])
+                async for user in _pages(client.users_list, "members")
+                if is_out_of_office(user.get("profile") or {}, emojis, now)
+            ]
+        )
+    except (SlackApiError, aiohttp.ClientError, TimeoutError) as error:
+        log.warning("users.list for out-of-office statuses failed: %r", error)
+        return frozenset()
 
 
 async def channel_members(client: AsyncWebClient, channel: str) -> set[str]:

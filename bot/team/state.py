@@ -12,6 +12,7 @@ from bot.domain.activities import Activity
 from bot.domain.goals import GoalBook, GoalRow, RepWeek, rep_week
 from bot.domain.team import Seat, Team, Teams, is_rep
 from bot.domain.weeks import iso_week, local_date, week_start
+from bot.messages import Message, weekly
 from bot.messages.weekly import RepLine
 from bot.runtime import Runtime
 from bot.runtime.runtime import seat_of
@@ -68,6 +69,14 @@ def rep_weeks(state: TeamState, week: date) -> list[RepLine]:
     return rep_lines(state, GoalBook(state.goal_rows), state.reps, week)
 
 
+def board_of(state: TeamState, today: date, *, in_channel: bool = True) -> Message:
+    """The team's board on ``today``, naming the week's holidays: the channel's, the
+    private ``/huddle board`` and a manager's App Home show the same."""
+    week = week_start(today)
+    holidays = state.team.calendar.workday_holidays(week)
+    return weekly.board(today, rep_weeks(state, week), holidays, in_channel=in_channel)
+
+
 def rep_lines(
     state: TeamState, goals: GoalBook, reps: Iterable[Member], week: date
 ) -> list[RepLine]:
@@ -76,22 +85,25 @@ def rep_lines(
 
 
 def week_of(state: TeamState, goals: GoalBook, rep: Member, week: date) -> RepWeek:
-    return judged_week(rep, week, state.activities, state.weeks, goals.rows_for(rep.user_id))
+    return judged_week(rep, week, state.team, state.weeks, goals.rows_for(rep.user_id))
 
 
 def judged_week(
     rep: Member,
     week: date,
-    activities: Sequence[Activity],
+    team: Team,
     weeks: WeeksData,
     goal_rows: Iterable[GoalRow],
+    totals: Mapping[str, int] | None = None,
 ) -> RepWeek:
-    """A rep's week on one team: the days before they joined count like away days."""
-    away = list(weeks.away.get(rep.user_id, []))
-    if rep.prorated and week_start(rep.joined) == week and rep.joined > week:
-        away.append((week, rep.joined - timedelta(days=1)))
-    totals = weeks.totals.get((rep.user_id, week), {})
-    return rep_week(rep.user_id, week, activities, totals, goal_rows, away)
+    """A rep's week on one team: the team's holidays, and the days before they joined,
+    count like away days. ``totals``: the week's, when not the stored ones."""
+    away = weeks.away.get(rep.user_id, [])
+    if totals is None:
+        totals = weeks.totals.get((rep.user_id, week), {})
+    holidays = [day for day, _ in team.calendar.workday_holidays(week)]
+    joined = rep.joined if rep.prorated else None
+    return rep_week(rep.user_id, week, team.activities, totals, goal_rows, away, holidays, joined)
 
 
 def is_away(state: TeamState, user_id: str, day: date) -> bool:
@@ -173,4 +185,4 @@ async def load_rep_history(
         data = await queries.load_weeks(session, team.workspace, [rep.user_id], first, this_week)
     starts = [first + timedelta(weeks=i) for i in range((this_week - first).days // 7 + 1)]
     goals = data.goals.get(team.ref, [])
-    return [judged_week(rep, start, team.activities, data, goals) for start in starts]
+    return [judged_week(rep, start, team, data, goals) for start in starts]

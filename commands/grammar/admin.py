@@ -20,6 +20,7 @@ from commands.grammar import team_admin
 from commands.grammar.arguments import InvalidCommand as InvalidCommand
 from commands.grammar.arguments import (
     add_or_remove_person,
+    iso_date,
     no_more,
     one_mention,
     take_channel,
@@ -28,14 +29,16 @@ from commands.grammar.arguments import (
 )
 from commands.grammar.team_admin import (
     AddActivity,
+    ChangeHolidays,
     ChangeSetting,
     ListActivities,
+    ListHolidays,
     RemoveActivity,
     RosterChange,
     Setup,
 )
 from commands.grammar.team_admin import ShowSettings as ShowSettings
-from commands.grammar.tokens import ISO_DATE, NUMBER_LIKE, days, echo
+from commands.grammar.tokens import NUMBER_LIKE, days, echo
 
 MAX_GOAL = 1000
 MAX_AWAY_DAYS = 92
@@ -50,6 +53,7 @@ _ALIASES = {
     "setting": "settings",
     "activities": "activity",
     "reps": "rep",
+    "holidays": "holiday",
     "?": "help",
 }
 
@@ -125,6 +129,8 @@ HuddleCommand = (
     | AddActivity
     | RemoveActivity
     | RosterChange
+    | ListHolidays
+    | ChangeHolidays
 )
 
 
@@ -186,6 +192,8 @@ def _parse(words: list[str]) -> HuddleCommand:
             return team_admin.activity(rest)
         case "rep":
             return team_admin.rep(rest)
+        case "holiday":
+            return team_admin.holiday(rest)
     raise InvalidCommand(f"I don't know `/huddle {echo(words[0])}`.")
 
 
@@ -291,14 +299,7 @@ def _check_span(first: date, last: date) -> None:
 
 
 def _date(token: str) -> date:
-    if iso := ISO_DATE.fullmatch(token):
-        try:
-            return date(int(iso[1]), int(iso[2]), int(iso[3]))
-        except ValueError:
-            raise InvalidCommand(f"`{token}` isn't a real date.", "away") from None
-    raise InvalidCommand(
-        f"I can't read the date `{echo(token)}`. Use YYYY-MM-DD, e.g. 2026-12-01.", "away"
-    )
+    return iso_date(token, "away")
 
 
 def _manager(words: list[str]) -> Manager:

@@ -10,8 +10,9 @@ guessed at.
 from __future__ import annotations
 
 import re
+from datetime import date
 
-from commands.grammar.tokens import CHANNEL, DIGITS, MENTION, as_typed, echo
+from commands.grammar.tokens import CHANNEL, DIGITS, ISO_DATE, MENTION, as_typed, echo
 
 # A ``<...>`` span is one token even if its label has spaces (``<@U1|Ann Lee>``), and so
 # is a name in straight or curly double quotes (``"demo booked"``, ``“demo booked”``).
@@ -124,3 +125,15 @@ def no_more(words: list[str], topic: str) -> None:
             f"`/huddle {topic}` takes nothing more — you added `{echo(' '.join(words))}`.",
             topic,
         )
+
+
+def iso_date(token: str, topic: str) -> date:
+    """A day typed as YYYY-MM-DD, or InvalidCommand saying how to write one."""
+    if iso := ISO_DATE.fullmatch(token):
+        try:
+            return date(int(iso[1]), int(iso[2]), int(iso[3]))
+        except ValueError:
+            raise InvalidCommand(f"`{token}` isn't a real date.", topic) from None
+    raise InvalidCommand(
+        f"I can't read the date `{echo(token)}`. Use YYYY-MM-DD, e.g. 2026-12-01.", topic
+    )

@@ -1,5 +1,5 @@
-"""The ``/huddle`` subcommands that shape a team: ``setup``, ``settings``, ``activity``
-and ``rep``.
+"""The ``/huddle`` subcommands that shape a team: ``setup``, ``settings``, ``activity``,
+``rep`` and ``holiday``.
 
 Pure, like the rest of the grammar: a value is read and validated here (a setting by
 the same parser as its ``HUDDLE_*`` variable, an activity's key and names by
@@ -11,13 +11,16 @@ come before the summary) is the handler's to check.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any
 
 from bot.domain.activities import new_activity
+from bot.domain.team_calendar import MAX_HOLIDAY_NAME
 from bot.domain.team_settings import TEAM_SETTINGS, parse_setting
 from commands.grammar.arguments import (
     InvalidCommand,
     add_or_remove_person,
+    iso_date,
     no_more,
     unquoted,
 )
@@ -74,6 +77,31 @@ class RosterChange:
 
     user_id: str
     on_roster: bool
+
+
+@dataclass(frozen=True)
+class ListHolidays:
+    """The team's holidays this year."""
+
+
+@dataclass(frozen=True)
+class ChangeHolidays:
+    """Make ``first``..``last`` (both included) holidays named ``name`` (None: the
+    public name, or a plain one), or with ``add`` False working days again."""
+
+    add: bool
+    first: date
+    last: date
+    name: str | None = None
+
+    @property
+    def days(self) -> list[date]:
+        return [self.first + timedelta(days=i) for i in range((self.last - self.first).days + 1)]
+
+
+MAX_HOLIDAY_SPAN = 31
+"""The most days one ``holiday add|remove`` may cover (a long shutdown in parts)."""
+_HOLIDAY_EXAMPLE = "`/huddle holiday add 2026-12-24 2026-12-26 Christmas`"
 
 
 def setup(words: list[str]) -> Setup:
@@ -145,3 +173,42 @@ def activity(words: list[str]) -> ListActivities | AddActivity | RemoveActivity:
 def rep(words: list[str]) -> RosterChange:
     on_roster, user_id = add_or_remove_person(words, "rep")
     return RosterChange(user_id, on_roster)
+
+
+def holiday(words: list[str]) -> ListHolidays | ChangeHolidays:
+    """``holiday [list]``, ``holiday add FIRST [LAST] [NAME…]``, ``holiday remove FIRST
+    [LAST]``; days are YYYY-MM-DD, a name may be several words (or quoted)."""
+    action = words[0].lower() if words else "list"
+    if action == "list":
+        no_more(words[1:], "holiday")
+        return ListHolidays()
+    if action not in ("add", "remove"):
+        raise InvalidCommand(f"Say `list`, `add` or `remove`, e.g. {_HOLIDAY_EXAMPLE}.", "holiday")
+    rest = words[1:]
+    if not rest:
+        raise InvalidCommand(
+            f"Say which day, e.g. `/huddle holiday {action} 2026-12-24`.", "holiday"
+        )
+    first = iso_date(rest[0], "holiday")
+    last = first
+    if len(rest) > 1 and rest[1][:1].isdigit():
+        last = iso_date(rest[1], "holiday")
+        rest = rest[1:]
+    if last < first:
+        raise InvalidCommand(f"The last day ({last}) is before the first ({first}).", "holiday")
+    if (last - first).days + 1 > MAX_HOLIDAY_SPAN:
+        raise InvalidCommand(
+            f"{first} to {last} is more than {MAX_HOLIDAY_SPAN} days; add a longer closure "
+            "in parts.",
+            "holiday",
+        )
+    name_words = [unquoted(word, "holiday") for word in rest[1:]]
+    if action == "remove":
+        no_more(name_words, "holiday")
+        return ChangeHolidays(False, first, last)
+    name = " ".join(" ".join(name_words).split()) or None
+    if name is not None and len(name) > MAX_HOLIDAY_NAME:
+        raise InvalidCommand(
+            f"That name is {len(name)} characters; keep it to {MAX_HOLIDAY_NAME}.", "holiday"
+        )
+    return ChangeHolidays(True, first, last, name)

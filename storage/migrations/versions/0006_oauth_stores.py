@@ -6,7 +6,7 @@ The slack_* tables are exactly slack_sdk's (``SQLAlchemyInstallationStore`` and
 schema a database has never changes under it when slack_sdk is upgraded.
 
 Revision ID: 0006
-Revises: 0004
+Revises: 0005
 Create Date: 2026-12-02
 """
 
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0006"
-down_revision: str | None = "0004"
+down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
