@@ -361,7 +361,12 @@ def parser() -> argparse.ArgumentParser:
     add.add_argument(
         "--timezone", metavar="Area/City", help="the team's clock (default: HUDDLE_TIMEZONE)"
     )
-    add.add_argument("--manager", metavar="U…", help="its first manager's user ID")
+    add.add_argument(
+        "--manager",
+        metavar="U…",
+        required=True,
+        help="its first manager's user ID (they add others with /huddle manager add)",
+    )
     db = commands.add_parser("db", help="database maintenance")
     db.add_argument(
         "action", choices=["upgrade"], help="upgrade: migrate the schema to the latest version"
