@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import cast
+from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -98,23 +98,7 @@ async def claim_new(
     if not keys:
         return {}
     inserted = await session.execute(
-        dialect_insert(session)(SendLedger)
-        .values(
-            [
-                dict(
-                    team_id=team_id,
-                    kind=key.kind,
-                    recipient=key.recipient,
-                    period=key.period,
-                    state=CLAIMED,
-                    attempts=1,
-                    claimed_at=now,
-                )
-                for team_id, key in keys
-            ]
-        )
-        .on_conflict_do_nothing()
-        .returning(
+        _new_rows(session, keys, CLAIMED, 1, now).returning(
             SendLedger.id,
             SendLedger.team_id,
             SendLedger.kind,
@@ -136,24 +120,30 @@ async def mark_out_of_office(
     already there (sent, or being sent elsewhere) is left alone."""
     if not keys:
         return
-    await session.execute(
-        dialect_insert(session)(SendLedger)
-        .values(
-            [
-                dict(
-                    team_id=team_id,
-                    kind=key.kind,
-                    recipient=key.recipient,
-                    period=key.period,
-                    state=OUT_OF_OFFICE,
-                    attempts=0,
-                    claimed_at=now,
-                )
-                for key in keys
-            ]
+    await session.execute(_new_rows(session, [(team_id, k) for k in keys], OUT_OF_OFFICE, 0, now))
+
+
+def _new_rows(
+    session: AsyncSession,
+    keys: Collection[tuple[str, LedgerKey]],
+    state: str,
+    attempts: int,
+    now: datetime,
+) -> Any:
+    """One INSERT of these (team_id, key) rows in ``state``, leaving any that exist."""
+    rows = [
+        dict(
+            team_id=team_id,
+            kind=key.kind,
+            recipient=key.recipient,
+            period=key.period,
+            state=state,
+            attempts=attempts,
+            claimed_at=now,
         )
-        .on_conflict_do_nothing()
-    )
+        for team_id, key in keys
+    ]
+    return dialect_insert(session)(SendLedger).values(rows).on_conflict_do_nothing()
 
 
 async def reclaim(session: AsyncSession, seen: LedgerRow, now: datetime) -> LedgerRow | None:

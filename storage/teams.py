@@ -77,11 +77,6 @@ def _activities(rows: Iterable[TeamActivity], *, active: bool) -> tuple[Activity
     return tuple(Activity(r.key, r.singular, r.plural) for r in rows if r.active == active)
 
 
-async def workspaces(session: AsyncSession) -> list[str]:
-    """Every workspace with a team."""
-    return list(await session.scalars(select(TeamRow.team_id).distinct().order_by(TeamRow.team_id)))
-
-
 async def ensure_first_team(
     session: AsyncSession,
     workspace: str,

@@ -224,12 +224,12 @@ async def test_team_add_refusals_change_nothing(slack: SlackWebAPIStandIn, run_c
     second_channel(slack, include_bot=False)
     _, before, _ = await run_cli("team", "list")
     refusals = [
-        (("--channel", CHANNEL), 2, f"{CHANNEL} is already a team; nothing was changed"),
-        (("--channel", SECOND), 2, f"Huddle is not a member of {SECOND}: invite Huddle first"),
-        (("--channel", "CNOWHERE"), 1, "Slack can't see CNOWHERE (channel_not_found)"),
-        (("--channel", "#sales"), 2, "'#sales' is not a channel ID"),
+        (("--channel", CHANNEL, "--manager", NIA), 2, f"{CHANNEL} is already a team; nothing"),
+        (("--channel", SECOND, "--manager", NIA), 2, f"Huddle is not a member of {SECOND}"),
+        (("--channel", "CNOWHERE", "--manager", NIA), 1, "Slack can't see CNOWHERE"),
+        (("--channel", "#sales", "--manager", NIA), 2, "'#sales' is not a channel ID"),
         (
-            ("--channel", SECOND, "--timezone", "Mars/Olympus"),
+            ("--channel", SECOND, "--timezone", "Mars/Olympus", "--manager", NIA),
             2,
             "--timezone: 'Mars/Olympus' is not a named geographic IANA timezone",
         ),

@@ -92,3 +92,27 @@ async def test_two_teams_share_a_rep_and_a_manager_and_never_leak(running: Runni
     assert "Dana" in by_team[WEST].all_text and "Dana" not in by_team[CHANNEL].all_text
     assert "Cara" in by_team[CHANNEL].all_text and "Cara" not in by_team[WEST].all_text
     assert slack.rejections == []
+
+
+async def test_progress_asks_a_rep_on_two_teams_which_one(running: Running) -> None:
+    await two_teams(running)
+    await say(running, "UBOB", "/log", "demo 2", WEST)
+    asked = await say(running, "UBOB", "/progress", "", "DBOB")
+    assert f"<#{CHANNEL}>" in asked.all_text and f"<#{WEST}>" in asked.all_text
+    west = await say(running, "UBOB", "/progress", f"<#{WEST}|west>", "DBOB")
+    assert "2 of 3 demos" in west.all_text and "0 calls (no goal)" in west.all_text
+    here = await say(running, "UALICE", "/progress", "<@UBOB|bob>", CHANNEL)
+    assert "demo" not in here.all_text.lower() and "0 of 20 calls" in here.all_text
+
+
+async def test_a_settings_change_is_picked_up_by_the_next_tick(running: Running) -> None:
+    await two_teams(running)
+    changed = await say(running, MANAGER, "/huddle", "settings nudge wed 10:00", WEST)
+    assert "Wed 25 Nov 10:00" in changed.all_text  # the reply names the next nudge
+    running.clock.set(datetime(2026, 11, 25, 10, 5, tzinfo=NY))
+    await running.ticker().tick()
+    [dana] = running.slack.dms_to(DANA)
+    assert "6 meetings to go" in dana.all_text
+    assert running.slack.dms_to("UALICE") == []  # the first team still nudges on Thursday
+    [bob] = running.slack.dms_to("UBOB")  # Bob's one nudge lists both his teams
+    assert f"<#{CHANNEL}>" in bob.all_text and f"<#{WEST}>" in bob.all_text

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from functools import cache, partial
 from zoneinfo import ZoneInfo
 
@@ -25,6 +25,7 @@ from bot.domain.windows import (
     NO_HOLIDAYS,
     Timetable,
     Window,
+    at,
     huddle_window,
     nudge_window,
     summary_day,
@@ -253,6 +254,10 @@ def _due(window: Window | None, now: datetime, kind: str, week: date, force: For
     return window is not None and window.contains(now)
 
 
+_Parts = Callable[[Collection[str] | None], None]
+"""Adds a team's part of the nudges of these users (None: every rep short of a goal)."""
+
+
 @dataclass(frozen=True)
 class _NudgePart:
     """What is left on one team, for a rep's nudge."""
@@ -278,14 +283,20 @@ def plan(
     offers: list[tuple[_Offer, int]] = []
     nudges: dict[tuple[str, date], list[_NudgePart]] = defaultdict(list)
     due_nudges: set[tuple[str, date]] = set()
+    deferred: dict[date, list[_Parts]] = defaultdict(list)
     ledger_rows: dict[LedgerKey, LedgerRow] = {}
     teams_of: dict[str, int] = defaultdict(int)
     for state in states:
         ledger_rows.update(state.ledger)
         for rep in state.reps:
             teams_of[rep.user_id] += 1
-        team_offers = _team_offers(now, state, force, nudges, due_nudges, result)
+        team_offers = _team_offers(now, state, force, nudges, due_nudges, deferred, result)
         offers += _turns(team_offers)
+    for week, parts_of in deferred.items():  # their other teams, for the reps now due
+        due_users = {user_id for user_id, due_week in due_nudges if due_week == week}
+        if due_users:
+            for add_parts in parts_of:
+                add_parts(due_users)
     for user_id, week in sorted(due_nudges, key=lambda k: (k[1], k[0])):
         parts = sorted(nudges[(user_id, week)], key=lambda p: p.opens_at)
         key = LedgerKey(NUDGE, user_id, iso_week(week))
@@ -331,6 +342,7 @@ def _team_offers(
     force: Force | None,
     nudges: dict[tuple[str, date], list[_NudgePart]],
     due_nudges: set[tuple[str, date]],
+    deferred: dict[date, list[_Parts]],
     result: Plan,
 ) -> list[_Offer]:
     """One team's board, summary and digests, and its part of each rep's nudge."""
@@ -372,16 +384,34 @@ def _team_offers(
         summary_posted = _posted(state.ledger.get(summary_key))
         if due and summary_posted:
             result.skipped.append((summary_key, "posted, so that week's nudges no longer go out"))
-        if not summary_posted and _nudge_may_open(now, week, settings, calendar, force):
-            for rep, line in zip(state.reps, lines(week), strict=True):
-                if not _needs_nudge(state, rep, line, now):
-                    continue
-                window = windows[rep.timezone]
-                nudges[(rep.user_id, week)].append(
-                    _NudgePart(channel, line, summary_label, window.start)
-                )
-                if rep.timezone in due:
-                    due_nudges.add((rep.user_id, week))
+        if summary_posted or not _listed(now, week, settings, calendar, force):
+            continue_parts = None
+        else:
+
+            def continue_parts(
+                users: Collection[str] | None,
+                week: date = week,
+                label: str = summary_label,
+                windows: Mapping[ZoneInfo, Window] = windows,
+            ) -> None:
+                """What is left on this team for ``users`` (None: every rep)."""
+                for rep, line in zip(state.reps, lines(week), strict=True):
+                    if users is not None and rep.user_id not in users:
+                        continue
+                    if _needs_nudge(state, rep, line, now):
+                        opens = windows[rep.timezone].start
+                        nudges[(rep.user_id, week)].append(_NudgePart(channel, line, label, opens))
+
+        if continue_parts is not None and due:
+            continue_parts(None)
+            due_nudges.update(
+                (rep.user_id, week)
+                for rep in state.reps
+                if rep.timezone in due
+                and any(p.channel == channel for p in nudges.get((rep.user_id, week), []))
+            )
+        elif continue_parts is not None:
+            deferred[week].append(continue_parts)
         window = summary_window(week, settings, calendar)
         if _due(window, now, SUMMARY, week, force):
             text = messages.summary(week, lines(week), calendar.workday_holidays(week))
@@ -423,14 +453,17 @@ def digest_team_ref(recipient: str) -> int | None:
     return int(ref) if at and ref.isdigit() else None
 
 
-def _nudge_may_open(
+def _listed(
     now: datetime, week: date, settings: Timetable, calendar: TeamCalendar, force: Force | None
 ) -> bool:
-    """Whether ``week``'s nudge can be open for anyone at ``now`` (so a rep's other
-    teams are listed in a nudge another team's window opened)."""
+    """Whether a nudge going out at ``now`` (this team's, or another team's of the
+    same rep) lists what is left on this team for ``week``: it has begun on the first
+    clock on Earth (a rep's may run ahead of the team's) and its summary is still to
+    come."""
     if force is not None:
         return NUDGE in force.kinds and week == force.week
-    return nudge_window(week, EARLIEST_CLOCK, settings, calendar).contains(now)
+    begun = at(week, time(0, 0), EARLIEST_CLOCK) <= now
+    return begun and now < summary_window(week, settings, calendar).start
 
 
 def fair_order(plans: Mapping[str, Plan]) -> list[tuple[str, Send]]:

@@ -417,7 +417,12 @@ def parser() -> argparse.ArgumentParser:
     add.add_argument(
         "--timezone", metavar="Area/City", help="the team's clock (default: HUDDLE_TIMEZONE)"
     )
-    add.add_argument("--manager", metavar="U…", help="its first manager's user ID")
+    add.add_argument(
+        "--manager",
+        metavar="U…",
+        required=True,
+        help="its first manager's user ID (they add others with /huddle manager add)",
+    )
     installs = commands.add_parser(
         "workspace", help="workspaces installed with Add to Slack: list, or purge one's data"
     )
