@@ -147,11 +147,11 @@ def scale_table() -> list[str]:
         return " / ".join(map(str, counts)) + " " + _mark(len(set(counts)) == 1)
 
     def summaries(r: dict[str, Any]) -> str:
-        per_team = r["summary_seconds"] / r["summary_teams"]
+        per_team = r["summary_seconds"] / r["teams"]
         return f"{r['summary_seconds']:.1f} s ({per_team:.2f} s a team)"
 
     def summary_cpu(r: dict[str, Any]) -> str:
-        return f"{r['summary_cpu_seconds'] / r['summary_teams']:.2f} s"
+        return f"{r['summary_cpu_seconds'] / r['teams']:.2f} s"
 
     return [
         f"Company scale: {_scale()}; {seeded['checkins']:,} check-ins (this week and four "

@@ -96,7 +96,6 @@ async def measure(database_url: str, api_url: str) -> dict[str, Any]:
         kinds = (SUMMARY, SUMMARY_CHART, DIGEST, DIGEST_CHART)
         for kind in kinds:
             result[f"{kind}_sent"] = sum(1 for key in report.sent if key.kind == kind)
-        result["summary_teams"] = len({key.recipient for key in report.sent if key.kind == SUMMARY})
         result["summary_failed"] = [f"{key}: {why}" for key, why in report.failed]
     finally:
         await runtime.close()
