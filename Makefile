@@ -68,7 +68,8 @@ mutate: $(STAMP)
 
 # Check-ins against bare Bolt, company scale, the Thursday fan-out at Slack's pace;
 # prints the tables of docs/PERFORMANCE.md. Needs PostgreSQL at 127.0.0.1:5432 like
-# the tests; about 8 min.
+# the tests; about 10 min. BENCH_QUICK=1 make bench: the same company with a fifth of the
+# reps (about 3 min).
 bench: $(STAMP)
 	$(BIN)/python -m bench
 

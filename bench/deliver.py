@@ -4,8 +4,9 @@ The company ``bench.company`` wrote is in the database; the stand-in (with the
 workspace's posting limit) in another process. Prints ``READY instance`` once set up
 (the per-process caches filled, as after start-up), waits for a line on its standard
 input (so several instances start together), then does what the tick at Thursday
-18:00 New York does for every team: plan, and deliver every team's plan as one fair
-queue. Prints one JSON object: when it started and finished, what it planned and sent.
+18:00 New York does for the company's workspace: plan every team in one load, and
+deliver the plan (one nudge per rep, earliest window first, the teams taking turns).
+Prints one JSON object: when it started and finished, what it planned and sent.
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ import sys
 import time
 from typing import Any
 
-from bench.company import teams
-from bench.scale import THURSDAY_EVENING, SetClock, settings
+from bench.company import WORKSPACE, settings
+from bench.scale import THURSDAY_EVENING, SetClock, prepared
 from bot.runtime import Runtime
 from bot.runtime.slack_client import keep_connections, web_client
 from bot.scheduled.jobs import run_due
@@ -33,32 +34,28 @@ async def deliver(database_url: str, api_url: str, posts_per_minute: str) -> dic
     )
     client = web_client(runtime)
     keep_connections(client, runtime)
-    company = teams()
     try:
-        for team in company:
-            await runtime.activities(team.team_id)
+        await prepared(runtime)
         print("READY instance", flush=True)
         await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)
         started, cpu = time.time(), time.process_time()
-        plans = {
-            t.team_id: (await run_due(runtime, client, t.team_id, dry_run=True))[0] for t in company
-        }
+        due, _ = await run_due(runtime, client, WORKSPACE, dry_run=True)
         planned = time.time()
-        reports = await Sender(runtime, client).deliver_all(plans)
+        report = await Sender(runtime, client).deliver(WORKSPACE, due)
         finished = time.time()
     finally:
         await runtime.close()
-    nudges = [s for plan in plans.values() for s in plan.sends if s.key.kind == NUDGE]
+    nudges = [s for s in due.sends if s.key.kind == NUDGE]
     return {
         "started": started,
         "planned": planned,
         "finished": finished,
         "cpu_seconds": time.process_time() - cpu,
         "nudges_planned": len(nudges),
-        "sent": sum(1 for r in reports.values() for key in r.sent if key.kind == NUDGE),
-        "lost_race": sum(len(r.lost_race) for r in reports.values()),
-        "failed": [f"{key}: {why}" for r in reports.values() for key, why in r.failed],
-        "unknown": [str(key) for r in reports.values() for key in r.unknown],
+        "sent": sum(1 for key in report.sent if key.kind == NUDGE),
+        "lost_race": len(report.lost_race),
+        "failed": [f"{key}: {why}" for key, why in report.failed],
+        "unknown": [str(key) for key in report.unknown],
     }
 
 

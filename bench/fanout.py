@@ -1,5 +1,6 @@
-"""The Thursday fan-out at Slack's pace: every nudge due at 15:00 for 5,000 reps,
-through a workspace-wide posting limit, by one or two Huddle instances.
+"""The Thursday fan-out at Slack's pace: every nudge due at 15:00 for 5,000 reps in
+one workspace of 50 teams, through a workspace-wide posting limit, by one or two
+Huddle instances.
 
 The company of ``bench.company`` is seeded; the stand-in (``bench.standin``) holds the
 workspace's limit on ``chat.postMessage`` (a token bucket answering 429 with
@@ -16,12 +17,12 @@ import time
 from collections import Counter
 from contextlib import ExitStack
 from dataclasses import dataclass
+from itertools import accumulate
 from typing import Any
 
-from bench.company import REPS, teams
+from bench.company import company, zone_of
 from bench.databases import database
 from bench.processes import finish, run_json, service
-from bench.standin import TIMEZONES
 from bot.standin import RateLimit
 
 POSTS_PER_MINUTE = 6_000
@@ -40,18 +41,12 @@ class Run:
 RUNS = (Run("sqlite", 1), Run("postgresql", 1), Run("postgresql", 2))
 
 
-def _zone(user: str) -> str:
-    """The rep's timezone, as ``bench.standin`` and ``bench.company`` assign it."""
-    return TIMEZONES[int(user[1:]) % len(TIMEZONES)]
-
-
 def fan_out(run: Run) -> dict[str, Any]:
     """Seed, start the stand-in and the instances, say go, and read what Slack saw."""
     with database(run.kind) as url:
         run_json("bench.company", "--database-url", url)
         limit = ("--posts-per-minute", str(POSTS_PER_MINUTE), "--burst", str(BURST))
-        users, managers = str(REPS), str(len(teams()))
-        with service("bench.standin", "--users", users, "--managers", managers, *limit) as (
+        with service("bench.standin", "--company", *limit) as (
             standin,
             api_url,
         ):
@@ -90,12 +85,17 @@ def measure(go: float, instances: list[dict[str, Any]], slack: dict[str, Any]) -
     floor = planned / per_second
     received = Counter(to for _, to in nudges)
     last = nudges[-1][0] - go if nudges else float("nan")
-    ranks = [WINDOW_ORDER.index(_zone(to)) for _, to in nudges]
-    out_of_order = sum(1 for n, rank in enumerate(ranks) if n and rank < max(ranks[:n]))
-    first_by_team: dict[str, float] = {}
-    team_of = {rep: team.team_id for team in teams() for rep in team.reps}
-    for at, to in nudges:
-        first_by_team.setdefault(team_of[to], at - go)
+    ranks = [WINDOW_ORDER.index(zone_of(to)) for _, to in nudges]
+    latest = list(accumulate(ranks, max))  # the latest window reached so far
+    out_of_order = sum(1 for n, rank in enumerate(ranks) if n and rank < latest[n - 1])
+    first_by_team: dict[int, float] = {}
+    teams_of: dict[str, list[int]] = {}
+    for team in company().teams:
+        for rep in team.reps:
+            teams_of.setdefault(rep, []).append(team.number)
+    for at, to in nudges:  # a rep on two teams gets one nudge, naming both
+        for number in teams_of[to]:
+            first_by_team.setdefault(number, at - go)
     return {
         "instances": len(instances),
         "planned": planned,

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 import aiohttp
 
-from bench.standin import user_id
+from bench.company import user_id
 from bot.standin import SignedSlackClient
 
 NOT_RECORDED = "couldn't save"

@@ -1,11 +1,12 @@
 """Company scale, measured in a process of its own (``python -m bench.scale``), against
 a database ``bench.company`` filled and the Slack stand-in in another process.
 
-Thursday 18:00 in New York (15:00 in Los Angeles: every rep's nudge is due):
-count the statements the planner's load issues, plan every team's nudges, then
-deliver them and take the CPU time per direct message. Friday 09:30: the 500-rep
-team's summary and digests, planned and posted. Last, this process's peak RSS.
-Prints one JSON object.
+Thursday 18:00 in New York (15:00 in Los Angeles: every rep's nudge is due): count the
+statements one tick's planning issues for the company (50 teams) and for a workspace of
+one team of ten; plan every team's nudges in one tick; then deliver them and take the
+CPU time per direct message. Friday 09:30: every team's summary with its chart and the
+managers' digests, planned and posted. Last, this process's peak RSS. Prints one JSON
+object.
 """
 
 from __future__ import annotations
@@ -19,20 +20,20 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bench.company import THIS_WEEK, teams
-from bench.standin import CHANNEL
-from bot.domain.settings import load_settings
+from bench.company import SMALL_WORKSPACE, WORKSPACE, company, settings
 from bot.runtime import Runtime
 from bot.runtime.slack_client import keep_connections, web_client
 from bot.scheduled.jobs import run_due
 from bot.scheduled.sender import Sender
-from bot.team.state import load_state
 from storage.engine import statements
-from storage.ledger import DIGEST, NUDGE, SUMMARY
+from storage.ledger import DIGEST, DIGEST_CHART, NUDGE, SUMMARY, SUMMARY_CHART
 
 NEW_YORK = ZoneInfo("America/New_York")
 THURSDAY_EVENING = datetime(2026, 11, 26, 18, 0, tzinfo=NEW_YORK)
 FRIDAY_MORNING = datetime(2026, 11, 27, 9, 30, tzinfo=NEW_YORK)
+UNPACED = "60000"
+"""The stand-in here has no posting limit, and the pacer's rate is set far above what
+it needs: this measures Huddle's work per message; ``bench.fanout`` measures the pace."""
 PLAN_PASSES = 3
 """Planning changes nothing, so it is timed three times and the best kept: on a shared
 machine another process's burst only ever makes a pass slower."""
@@ -46,68 +47,64 @@ class SetClock:
         return self.now
 
 
-def settings(database_url: str, api_url: str, **extra: str) -> Any:
-    return load_settings(
-        {
-            "SLACK_BOT_TOKEN": "xoxb-bench-company",
-            "SLACK_SIGNING_SECRET": "bench-company-secret",
-            "SLACK_API_URL": api_url,
-            "DATABASE_URL": database_url,
-            "HUDDLE_CHANNEL": CHANNEL,
-            "HUDDLE_TIMEZONE": "America/New_York",
-            "HUDDLE_GOALS": "meeting=6,call=20",
-            **extra,
-        }
-    )
+async def prepared(runtime: Runtime) -> None:
+    """The per-process caches filled, as after start-up (the teams)."""
+    for workspace in (WORKSPACE, SMALL_WORKSPACE):
+        await runtime.teams(workspace)
 
 
 async def measure(database_url: str, api_url: str) -> dict[str, Any]:
     clock = SetClock(THURSDAY_EVENING)
-    runtime = Runtime.create(settings(database_url, api_url), clock)
+    result: dict[str, Any] = {"rss_imported_mb": _peak_rss_mb()}
+    runtime = Runtime.create(
+        settings(database_url, api_url, HUDDLE_POSTS_PER_MINUTE=UNPACED), clock
+    )
     client = web_client(runtime)
     keep_connections(client, runtime)
-    company = teams()
-    result: dict[str, Any] = {}
+    result |= {"teams": len(company().teams), "reps": len(company().reps)}
     try:
-        for team in company:  # the per-process caches, as after start-up
-            await runtime.activities(team.team_id)
-        big, small = company[0], company[-1]
-        for team in (big, small):
+        await prepared(runtime)
+        for name, workspace in (("company", WORKSPACE), ("small", SMALL_WORKSPACE)):
             with statements(runtime.engine) as sent:
-                await load_state(runtime, team.team_id, THIS_WEEK, THIS_WEEK)
-            result[f"load_statements_{len(team.reps)}_reps"] = len(sent)
+                await run_due(runtime, client, workspace, dry_run=True)
+            result[f"tick_statements_{name}"] = len(sent)
 
-        passes = []
+        passes, cpu_passes = [], []
         for _ in range(PLAN_PASSES):
-            started = time.perf_counter()
-            plans = [await run_due(runtime, client, t.team_id, dry_run=True) for t in company]
+            started, cpu = time.perf_counter(), time.process_time()
+            due, _ = await run_due(runtime, client, WORKSPACE, dry_run=True)
             passes.append(time.perf_counter() - started)
+            cpu_passes.append(time.process_time() - cpu)
         result["plan_seconds"] = min(passes)
+        result["plan_cpu_seconds"] = min(cpu_passes)
         result["plan_passes"] = passes
-        nudges = sum(1 for due, _ in plans for s in due.sends if s.key.kind == NUDGE)
-        result["nudges_planned"] = nudges
-        result["reps"] = sum(len(t.reps) for t in company)
+        result["nudges_planned"] = sum(1 for s in due.sends if s.key.kind == NUDGE)
+        result["rss_after_plan_mb"] = _peak_rss_mb()
 
         cpu = time.process_time()
         started = time.perf_counter()
-        due_by_team = {team.team_id: due for team, (due, _) in zip(company, plans, strict=True)}
-        reports = await Sender(runtime, client).deliver_all(due_by_team)
-        sent = sum(1 for r in reports.values() for key in r.sent if key.kind == NUDGE)
+        report = await Sender(runtime, client).deliver(WORKSPACE, due)
         result["deliver_seconds"] = time.perf_counter() - started
-        result["dms_sent"] = sent
-        result["cpu_ms_per_dm"] = 1000 * (time.process_time() - cpu) / max(sent, 1)
+        result["dms_sent"] = sum(1 for key in report.sent if key.kind == NUDGE)
+        result["cpu_ms_per_dm"] = 1000 * (time.process_time() - cpu) / max(result["dms_sent"], 1)
 
         clock.now = FRIDAY_MORNING
-        started = time.perf_counter()
-        _, report = await run_due(runtime, client, big.team_id)
+        started, cpu = time.perf_counter(), time.process_time()
+        _, report = await run_due(runtime, client, WORKSPACE)
         result["summary_seconds"] = time.perf_counter() - started
-        result["summary_messages"] = sum(1 for key in report.sent if key.kind == SUMMARY)
-        result["digest_messages"] = sum(1 for key in report.sent if key.kind == DIGEST)
-        result["summary_failed"] = [str(key) for key, _ in report.failed]
+        result["summary_cpu_seconds"] = time.process_time() - cpu
+        kinds = (SUMMARY, SUMMARY_CHART, DIGEST, DIGEST_CHART)
+        for kind in kinds:
+            result[f"{kind}_sent"] = sum(1 for key in report.sent if key.kind == kind)
+        result["summary_failed"] = [f"{key}: {why}" for key, why in report.failed]
     finally:
         await runtime.close()
-    result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    result["peak_rss_mb"] = _peak_rss_mb()
     return result
+
+
+def _peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def main() -> None:

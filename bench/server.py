@@ -6,13 +6,15 @@ updates the board as it would on a weekday.
 ``bare``: a Bolt ``AsyncApp`` with the same client, signing secret, aiohttp adapter
 and ``/logmeeting`` command, whose listener only acks: the ceiling for this stack.
 
-Prints ``READY <url>``, serves until standard input closes.
+Prints ``READY <url>``, serves until standard input closes. ``--profile FILE`` writes
+a cProfile of the event loop's thread (the check-in path; aiosqlite's thread is not in it).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import cProfile
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -100,8 +102,14 @@ def main() -> None:
     parser.add_argument("kind", choices=["huddle", "bare"])
     parser.add_argument("--api-url", required=True)
     parser.add_argument("--database-url", default="")
+    parser.add_argument("--profile", help="write a cProfile of the event loop's thread here")
     args = parser.parse_args()
-    asyncio.run(serve(args.kind, args.api_url, args.database_url))
+    if not args.profile:
+        asyncio.run(serve(args.kind, args.api_url, args.database_url))
+        return
+    with cProfile.Profile() as profile:
+        asyncio.run(serve(args.kind, args.api_url, args.database_url))
+    profile.dump_stats(args.profile)
 
 
 if __name__ == "__main__":

@@ -16,28 +16,34 @@ import sys
 import time
 from collections import Counter
 
+from bench.company import company, user_id, zone_of
 from bot.standin import RateLimit, SlackWebAPIStandIn
 
 CHANNEL = "CBENCH001"
-TIMEZONES = ("America/New_York", "America/Chicago", "America/Los_Angeles", "Europe/London")
+"""The check-in benchmark's one team channel."""
 
 
-def user_id(n: int) -> str:
-    return f"U{n:05d}"
-
-
-def manager_id(n: int) -> str:
-    return f"UM{n:04d}"
-
-
-async def serve(users: int, managers: int, limit: RateLimit | None) -> dict[str, object]:
-    async with SlackWebAPIStandIn(post_limit=limit) as slack:
+def _populate(slack: SlackWebAPIStandIn, users: int, whole_company: bool) -> None:
+    """``users`` reps in ``CHANNEL``; or the company of ``bench.company``: its reps, its
+    managers, and every team's channel with its members."""
+    if not whole_company:
         members = [user_id(n) for n in range(users)]
-        for n, member in enumerate(members):
-            slack.add_user(member, f"Rep {n}", tz=TIMEZONES[n % len(TIMEZONES)])
-        for n in range(managers):
-            slack.add_user(manager_id(n), f"Manager {n}")
+        for member in members:
+            slack.add_user(member, f"Rep {member[1:]}", tz=zone_of(member))
         slack.add_channel(CHANNEL, members=members, name="sales-huddle")
+        return
+    firm = company()
+    for rep in firm.reps:
+        slack.add_user(rep, f"Rep {rep[1:]}", tz=zone_of(rep))
+    for team in firm.teams:
+        slack.add_user(team.manager, f"Manager {team.number}")
+        members = [*team.reps, team.manager]
+        slack.add_channel(team.channel, members=members, name=f"sales-{team.number}")
+
+
+async def serve(users: int, whole_company: bool, limit: RateLimit | None) -> dict[str, object]:
+    async with SlackWebAPIStandIn(post_limit=limit) as slack:
+        _populate(slack, users, whole_company)
         print(f"READY {slack.api_url}", flush=True)
         await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)
         return {
@@ -52,14 +58,14 @@ async def serve(users: int, managers: int, limit: RateLimit | None) -> dict[str,
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--users", type=int, default=500)
-    parser.add_argument("--managers", type=int, default=0)
+    parser.add_argument("--company", action="store_true", help="bench.company's workspace")
     parser.add_argument("--posts-per-minute", type=float, help="the workspace's posting limit")
     parser.add_argument(
         "--burst", type=int, default=10, help="posts the limit lets through at once"
     )
     args = parser.parse_args()
     limit = RateLimit(args.posts_per_minute, args.burst) if args.posts_per_minute else None
-    print(json.dumps(asyncio.run(serve(args.users, args.managers, limit))), flush=True)
+    print(json.dumps(asyncio.run(serve(args.users, args.company, limit))), flush=True)
 
 
 if __name__ == "__main__":

@@ -299,3 +299,21 @@ def test_fair_order_earliest_window_first_and_teams_take_turns() -> None:
         ("TBIG", "UBIG03"),
         ("TBIG", "UBIG06"),
     ]
+
+
+def test_one_workspace_nudges_earliest_window_first_and_its_teams_take_turns() -> None:
+    """Two teams of one workspace planned together (one tick): within each window the
+    teams' nudges alternate, so the small team's reps do not wait for the big team's."""
+    now = datetime(2026, 11, 26, 18, 0, tzinfo=NY)
+    zones = ["America/Los_Angeles", "Europe/London", "America/New_York"]
+    big = state((f"UBIG{n:02d}", zones[n % 3]) for n in range(9))
+    reps = [Member(f"USMALL{n}", f"Small {n}", ZoneInfo(zones[n % 3])) for n in range(3)]
+    small = team_state(
+        settings(), reps, ["UBOSS"], WeeksData(goals={2: GOALS}), ref=2, channel="CSMALL"
+    )
+    queue = [send.to for send in plan(now, [big, small]).sends if send.key.kind == NUDGE]
+    assert queue == [
+        *("UBIG01", "USMALL1", "UBIG04", "UBIG07"),  # London
+        *("UBIG02", "USMALL2", "UBIG05", "UBIG08"),  # New York
+        *("UBIG00", "USMALL0", "UBIG03", "UBIG06"),  # Los Angeles
+    ]

@@ -297,6 +297,7 @@ def plan(
         if due_users:
             for add_parts in parts_of:
                 add_parts(due_users)
+    nudge_turns: dict[tuple[str, datetime], int] = defaultdict(int)
     for user_id, week in sorted(due_nudges, key=lambda k: (k[1], k[0])):
         parts = sorted(nudges[(user_id, week)], key=lambda p: p.opens_at)
         key = LedgerKey(NUDGE, user_id, iso_week(week))
@@ -308,7 +309,11 @@ def plan(
             [(p.channel, p.line, p.summary_label) for p in parts],
             several_teams=teams_of[user_id] > 1,
         )
-        offers.append((_Offer(key, user_id, build, parts[0].opens_at), 0))
+        # The nudge takes its turn on the team of its first part: a team of 500 in
+        # the same window does not hold back a team of 20.
+        turn = (parts[0].channel, parts[0].opens_at)
+        offers.append((_Offer(key, user_id, build, parts[0].opens_at), nudge_turns[turn]))
+        nudge_turns[turn] += 1
 
     # Earliest window first; within a window the teams take turns (a stable sort keeps
     # each team's order).

@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import Counter
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -121,6 +122,9 @@ class Sender:
         self._outcomes = Batcher(self._record_all)
         self._releases = Batcher(self._release_all)
         self._drawn: dict[int, tuple[Chart, bytes]] = {}
+        self._uses: Counter[int] = Counter()
+        """Uploads still to come per drawn chart: a PNG is dropped after its last, so
+        a Friday of many teams never holds every team's pictures at once."""
 
     async def deliver(self, team_id: str, plan: Plan) -> Report:
         """One team's plan (see ``deliver_all``)."""
@@ -159,6 +163,7 @@ class Sender:
         sends = [(team_id, send) for team_id, plan in plans.items() for send in plan.sends]
         parts = [(team, s) for team, s in sends if s.parent is not None and s.upload is None]
         uploads = [(team, s) for team, s in sends if s.upload is not None]
+        self._uses.update(id(s.upload.chart) for _, s in uploads if s.upload is not None)
         for team_id, send in [*parts, *uploads]:  # the text first: a chart only adds to it
             if self.stopping.is_set():
                 return self.reports
@@ -285,6 +290,9 @@ class Sender:
                 log.exception("%s could not be drawn", chart.title)
                 raise ChartError(f"chart not drawn ({type(error).__name__})") from error
             self._drawn[id(chart)] = drawn
+        self._uses[id(chart)] -= 1
+        if self._uses[id(chart)] <= 0:
+            del self._drawn[id(chart)]
         return drawn[1]
 
     async def _settle(

@@ -3,6 +3,7 @@ team of a workspace in a fixed number of queries, whatever their number."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -140,7 +141,12 @@ async def load_states(
         }
         weeks = await queries.load_weeks(session, team_id, None, first, last)
         rows = await ledger.load(session, team_id, periods)
-    return [state_of(runtime, teams, team, seats, people, weeks, rows) for team in chosen]
+    by_team: dict[int, list[Membership]] = defaultdict(list)  # each team reads only its own
+    for seat in seats:
+        by_team[seat.team_ref].append(seat)
+    return [
+        state_of(runtime, teams, team, by_team[team.ref], people, weeks, rows) for team in chosen
+    ]
 
 
 def state_of(
