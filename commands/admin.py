@@ -28,6 +28,7 @@ from bot.messages import Message
 from bot.messages import admin as replies
 from bot.messages import checkin as checkin_messages
 from bot.messages.checkin import notice
+from bot.team.setup import load_roster
 from bot.team.state import board_of, load_state
 from commands import team_admin
 from commands.caller import Caller, NoTeam, caller_of, refusal
@@ -102,7 +103,14 @@ async def huddle_reply(live: LiveUpdates, client: AsyncWebClient, body: dict[str
             named=scoped.channel,
         )
         if isinstance(command, Setup):
-            return Reply(await team_admin.setup(caller, scoped.channel or body.get("channel_id")))
+            message, made = await team_admin.setup(caller, scoped.channel or body.get("channel_id"))
+            if not made:
+                return Reply(message)
+
+            async def roster(_respond: AsyncRespond) -> None:
+                await load_roster(live.runtime, client, team_id)
+
+            return Reply(message, roster)
         return await _carry_out(caller, command)
     except NoTeam as none:
         return Reply(none.message)
@@ -238,6 +246,13 @@ async def _whose_days(caller: Caller, user_id: str | None, what: str) -> Person 
         return caller.person
     if not caller.manager:
         return await refusal(caller, what)
+    team = caller.team  # a manager, so the command has a team
+    known = await caller.runtime.known(caller.team_id, user_id)
+    if not any(s.team_ref == team.ref and s.in_channel for s in (known.seats if known else ())):
+        return notice(
+            f"<@{user_id}> isn't in <#{team.channel}>: a manager marks away only the people"
+            " of their own team. Nothing was changed."
+        )
     return await caller.person_named(user_id)
 
 

@@ -126,7 +126,10 @@ def register(app: AsyncApp, live: LiveUpdates) -> None:
         await ack()
         team_id, user_id = body["team"]["id"], body["user"]["id"]
         tell = direct_message(client, user_id)
-        caller = await caller_of(live, client, team_id, user_id, body["user"].get("name", ""))
+        channel = body["actions"][0].get("value")
+        named = channel if isinstance(channel, str) and channel[:1] in ("C", "G") else None
+        name = body["user"].get("name", "")
+        caller = await caller_of(live, client, team_id, user_id, name, named=named)
         if not caller.manager:
             await tell(**await refusal(caller, "export check-ins"))
             return

@@ -64,14 +64,16 @@ def _settings_view(caller: Caller, team: Team) -> Message:
 # Setting a team up -------------------------------------------------------------------
 
 
-async def setup(caller: Caller, channel: str | None) -> Message:
+async def setup(caller: Caller, channel: str | None) -> tuple[Message, bool]:
     """Make ``channel`` (where the command was typed, or the one it names) a team,
-    with the caller as its first manager and the channel's members as its roster."""
+    with the caller as its first manager; True when it was made, and its roster (the
+    channel's members) is then to be read once Slack has the reply."""
     if channel is None or not channel.startswith(("C", "G")):
-        return notice(
+        message = notice(
             "Type `/huddle setup` in the channel that should become a team: Huddle posts "
             "its board and summary there."
         )
+        return message, False
     runtime = caller.runtime
     defaults = runtime.team_defaults
     done = await create_team(
@@ -82,14 +84,15 @@ async def setup(caller: Caller, channel: str | None) -> Message:
         caller.person.user_id,
         defaults,
         runtime.settings.goals,
+        roster=False,
     )
     if done.outcome is Outcome.CREATED:
-        return replies.team_created(channel, defaults, *next_runs(runtime.now(), defaults))
+        return replies.team_created(channel, defaults, *next_runs(runtime.now(), defaults)), True
     if done.outcome is Outcome.ALREADY and done.team is not None:
-        return _already(caller, done.team)
+        return _already(caller, done.team), False
     if done.outcome is Outcome.NO_ANSWER:
-        return notice("Slack didn't answer, so nothing was set up. Please try again.")
-    return replies.not_in_channel(channel)
+        return notice("Slack didn't answer, so nothing was set up. Please try again."), False
+    return replies.not_in_channel(channel), False
 
 
 def _already(caller: Caller, team: Team) -> Message:

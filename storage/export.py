@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import CheckIn, Membership, Person, Team, TeamActivity
@@ -27,6 +27,15 @@ class ExportRow:
     """The team's channel: a check-in is a row for each team that counts it."""
     activity_label: str = ""
     """The activity as that team names it."""
+
+
+def _member_when_logged() -> ColumnElement[bool]:
+    """A check-in belongs to a team's record when its author was on the team when they
+    logged it: from their first join (or a manager's ``rep add``) until they left, so
+    a rep who moved to another team never shows there in this team's export."""
+    joined = and_(Membership.joined_at.is_not(None), CheckIn.created_at >= Membership.joined_at)
+    still_there = or_(Membership.in_channel.is_(True), CheckIn.created_at <= Membership.updated_at)
+    return or_(Membership.on_roster.is_(True), and_(joined, still_there))
 
 
 async def checkins_since(
@@ -54,7 +63,11 @@ async def checkins_since(
         )
         .join(
             Membership,
-            and_(Membership.team_id == CheckIn.team_id, Membership.user_id == CheckIn.user_id),
+            and_(
+                Membership.team_id == CheckIn.team_id,
+                Membership.user_id == CheckIn.user_id,
+                _member_when_logged(),
+            ),
         )
         .join(
             TeamActivity,

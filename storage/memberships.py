@@ -18,9 +18,15 @@ from storage.models import Membership
 from storage.queries import dialect_insert
 
 
-async def of_workspace(session: AsyncSession, workspace: str) -> list[Membership]:
-    """Every membership of every team of the workspace (the planner's roster)."""
-    return list(await session.scalars(select(Membership).where(Membership.team_id == workspace)))
+async def of_workspace(
+    session: AsyncSession, workspace: str, team_ref: int | None = None
+) -> list[Membership]:
+    """Every membership of every team of the workspace (the planner's roster), or of
+    the team ``team_ref`` only."""
+    query = select(Membership).where(Membership.team_id == workspace)
+    if team_ref is not None:
+        query = query.where(Membership.team_ref == team_ref)
+    return list(await session.scalars(query))
 
 
 async def of_people(

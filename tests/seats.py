@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
+from sqlalchemy import update
+
 from storage import memberships
 from storage.models import Membership
 from tests.conftest import MANAGER, Running
@@ -17,3 +21,13 @@ async def seat(running: Running, user_id: str) -> Membership | None:
     async with running.huddle.runtime.sessions() as session:
         rows = await memberships.of_people(session, running.huddle.team_id, [user_id])
     return next((row for row in rows if row.team_ref == FIRST_TEAM), None)
+
+
+async def joined_long_ago(
+    running: Running, when: datetime = datetime(2026, 10, 1, tzinfo=UTC)
+) -> None:
+    """The fixture's team was set up when the test began; a test that travels back
+    in time has its members join before that (as they would have, in a real week)."""
+    async with running.huddle.runtime.sessions.begin() as session:
+        await session.execute(update(Membership).values(joined_at=when))
+    running.huddle.runtime.forget_people(running.huddle.team_id)

@@ -16,6 +16,7 @@ import pytest
 
 from bot.standin import UserReply
 from tests.conftest import CHANNEL, MANAGER, TEAM_TZ, Running, environment, settle
+from tests.seats import joined_long_ago
 from tests.test_cli import huddle as huddle_cli
 
 NY = ZoneInfo(TEAM_TZ)
@@ -52,6 +53,7 @@ async def log_known_checkins(running: Running) -> None:
         {"type": "member_joined_channel", "user": "UEVIL", "channel": CHANNEL}
     )
     await settle()
+    await joined_long_ago(running)
     running.clock.set(datetime(2026, 11, 20, 9, tzinfo=NY))
     await command(running, "UBOB", "/logcall", "4")
     steps = [

@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from bot.standin import UserReply
 from storage.models import Goal, Membership, Team, TeamActivity
-from tests.conftest import CHANNEL, MANAGER, Running
+from tests.conftest import CHANNEL, MANAGER, Running, settle
 
 WEST = "CWEST"
 DANA = "UDANA"
@@ -75,6 +75,7 @@ async def west(running: Running) -> None:
     made = await huddle(running, DANA, "setup", WEST)
     assert f"<#{WEST}> is now a team, and you are its manager" in made.text
     assert "/huddle goal meetings 6" in made.all_text
+    await settle()  # the roster is read once Slack has the reply
 
 
 @pytest.fixture

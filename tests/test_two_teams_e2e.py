@@ -36,6 +36,7 @@ async def two_teams(running: Running) -> None:
     running.clock.set(MONDAY)
     setup = await say(running, MANAGER, "/huddle", "setup", WEST)
     assert "team" in setup.all_text.lower()
+    await settle()  # the new team's roster is read once Slack has the reply
     await say(running, MANAGER, "/huddle", 'activity add demo "demo" "demos"', WEST)
     await say(running, MANAGER, "/huddle", "goal demos 3", WEST)
     await say(running, MANAGER, "/huddle", "goal calls off", WEST)

@@ -82,8 +82,8 @@ def is_rep(seat: Seat, *, human: bool, managers: frozenset[str]) -> bool:
     workspace); a manager's ``rep add|remove`` wins."""
     if not human:
         return False
-    if seat.on_roster is not None:
-        return seat.on_roster
+    if seat.on_roster is not None:  # a rep added by a manager still sits in the channel
+        return seat.on_roster and seat.in_channel
     return seat.in_channel and seat.user_id not in managers
 
 

@@ -155,14 +155,15 @@ NEXT_RUN_WEEKS = 8
 
 def next_runs(
     now: datetime, settings: Timetable, calendar: TeamCalendar = NO_HOLIDAYS
-) -> tuple[datetime, datetime]:
+) -> tuple[datetime | None, datetime]:
     """When the team's next nudge (at the team's time; a rep far from it gets theirs
-    at their own) and next summary go out after ``now``, on the team's clock: what a
-    manager who just changed the schedule wants to know; holidays move them."""
+    at their own; None when holidays leave none in :data:`NEXT_RUN_WEEKS`) and next
+    summary go out after ``now``, on the team's clock: what a manager who just changed
+    the schedule wants to know; holidays move them."""
     zone = settings.timezone
     week = week_start(local_date(now, zone))
     weeks = [week + timedelta(weeks=i) for i in range(-1, NEXT_RUN_WEEKS)]
     nudges = (nudge_window(w, zone, settings, calendar) for w in weeks)
-    nudge = next(n.start for n in nudges if n.start > now and n.start < n.end)
+    nudge = next((n.start for n in nudges if n.start > now and n.start < n.end), None)
     summary = next(s for w in weeks if (s := summary_window(w, settings, calendar).start) > now)
-    return nudge.astimezone(zone), summary.astimezone(zone)
+    return (nudge.astimezone(zone) if nudge else None), summary.astimezone(zone)

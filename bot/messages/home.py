@@ -27,6 +27,7 @@ from bot.messages.weekly import holiday_note, log_button
 HOME_LOG_ACTION = "home_log"
 """Prefix of the Home's log buttons: ``home_log:<activity key>``, value = the key."""
 HOME_EXPORT_ACTION = "home_export"
+"""The manager's export button; value = the team's channel."""
 HISTORY_WEEKS = 8
 MAX_ACTIVITY_ROWS = 20
 """Activities shown with their own row and button; any more are listed in one block."""
@@ -132,13 +133,13 @@ def _history(weeks: Sequence[RepWeek], started: date) -> list[Block]:
     ]
 
 
-def _manager_panel(board: Message) -> list[Block]:
+def _manager_panel(board: Message, channel: str) -> list[Block]:
     commands = " · ".join(f"`{u.syntax}`" for u in USAGE if u.managers_only)
     export = {
         "type": "button",
         "text": {"type": "plain_text", "text": f"Export last {DEFAULT_EXPORT_WEEKS} weeks (CSV)"},
         "action_id": HOME_EXPORT_ACTION,
-        "value": str(DEFAULT_EXPORT_WEEKS),
+        "value": channel,
     }
     return [
         {"type": "divider"},
@@ -179,5 +180,5 @@ def _team_blocks(data: HomeData) -> list[Block]:
         blocks.append(roster_hint(data.channel))
     blocks += [{"type": "divider"}, *_history(data.weeks, data.started)]
     if data.board is not None:
-        blocks += _manager_panel(data.board)
+        blocks += _manager_panel(data.board, data.channel)
     return blocks

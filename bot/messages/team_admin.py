@@ -15,6 +15,7 @@ from datetime import date, datetime
 
 from bot.domain.activities import BUILT_IN, MAX_ACTIVE_ACTIVITIES, Activity
 from bot.domain.team_settings import TEAM_SETTINGS, SettingChange, TeamSettings, setting_text
+from bot.domain.windows import NEXT_RUN_WEEKS
 from bot.messages import Message
 from bot.messages.admin import command_problem
 from bot.messages.blocks import context, section, sections
@@ -42,8 +43,9 @@ def _plain(text: str) -> str:
     return text.replace("*", "").replace("`", "")
 
 
-def _next_lines(next_nudge: datetime, next_summary: datetime) -> list[str]:
-    return [f"*Next nudge:* {moment(next_nudge)}", f"*Next summary:* {moment(next_summary)}"]
+def _next_lines(next_nudge: datetime | None, next_summary: datetime) -> list[str]:
+    nudge = moment(next_nudge) if next_nudge else f"none in the next {NEXT_RUN_WEEKS} weeks"
+    return [f"*Next nudge:* {nudge}", f"*Next summary:* {moment(next_summary)}"]
 
 
 def _setting_line(settings: TeamSettings, word: str, change: SettingChange | None) -> str:
@@ -61,7 +63,7 @@ def team_settings_view(
     channel: str,
     settings: TeamSettings,
     changes: Mapping[str, SettingChange],
-    next_nudge: datetime,
+    next_nudge: datetime | None,
     next_summary: datetime,
 ) -> Message:
     """``/huddle settings`` for the team of ``channel``: each setting, its value and where
@@ -79,7 +81,7 @@ def team_settings_view(
 
 
 def setting_changed(
-    word: str, settings: TeamSettings, next_nudge: datetime, next_summary: datetime
+    word: str, settings: TeamSettings, next_nudge: datetime | None, next_summary: datetime
 ) -> Message:
     """The reply to ``/huddle settings WORD VALUE``: the new value and what it means for
     the next nudge and summary."""
@@ -179,7 +181,7 @@ def activity_name_taken(activity: Activity, other: Activity) -> Message:
 
 
 def team_created(
-    channel: str, settings: TeamSettings, next_nudge: datetime, next_summary: datetime
+    channel: str, settings: TeamSettings, next_nudge: datetime | None, next_summary: datetime
 ) -> Message:
     """The reply to ``/huddle setup`` in a channel that had no team: what it is now, and
     the next steps a new manager takes."""
@@ -212,7 +214,7 @@ def already_a_team(
     channel: str,
     settings: TeamSettings,
     changes: Mapping[str, SettingChange],
-    next_nudge: datetime,
+    next_nudge: datetime | None,
     next_summary: datetime,
 ) -> Message:
     """The reply to ``/huddle setup`` in a channel that already is a team: so, and its
@@ -290,7 +292,7 @@ def holidays_changed(
     changed: Sequence[tuple[date, str]],
     *,
     added: bool,
-    next_nudge: datetime,
+    next_nudge: datetime | None,
     next_summary: datetime,
 ) -> Message:
     """The reply to ``/huddle holiday add|remove``: the days, and the next runs."""

@@ -51,7 +51,11 @@ class Fleet:
             ticker = await self._ticker(row.team_id, row.installed_at)
             if ticker is None:
                 continue
-            report = await ticker.tick()
+            try:
+                report = await ticker.tick()
+            except Exception:  # one workspace's trouble must not hold back the others
+                log.exception("the tick of workspace %s failed; the others go on", row.team_id)
+                continue
             _add(total, report)
             if any(reason in REVOKED for _, reason in report.failed):
                 await self._revoked(row.team_id)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
@@ -20,9 +21,9 @@ from bot.runtime import Runtime
 from bot.scheduled.planner import HISTORY_WEEKS, Force, Plan, plan, weeks_to_load
 from bot.scheduled.sender import Report, Sender
 from bot.team.roster import out_of_office, sync_roster
-from bot.team.state import load_state, load_states
+from bot.team.state import TeamState, load_state, load_states
 from storage import ledger
-from storage.ledger import SUMMARY, SUMMARY_CHART
+from storage.ledger import NUDGE, SUMMARY, SUMMARY_CHART
 
 log = logging.getLogger(__name__)
 
@@ -39,8 +40,14 @@ async def run_due(
 ) -> tuple[Plan, Report]:
     """Plan and deliver what is due for every team of the workspace (``only`` one);
     once ``stopping`` is set, nothing more is claimed. When nudges are due, the Slack
-    statuses are read first: a rep out of office is not nudged, and that is recorded."""
+    statuses are read first: a rep out of office is not nudged, and that is recorded.
+
+    Nudges are always planned over every team, since a rep's one nudge of the week
+    lists each of their teams; with ``only``, just the nudges of its reps go out."""
     now = runtime.now()
+    nudges_of = only if force is not None and NUDGE in force.kinds else None
+    if nudges_of is not None:
+        only = None
     teams = [only] if only is not None else list(await runtime.teams(team_id))
     first, last = weeks_to_load(now, [(t.settings, t.calendar) for t in teams])
     if force is not None:
@@ -50,6 +57,8 @@ async def run_due(
     due = plan(now, states, force)
     if due.nudges_due:  # the statuses, looked up once for the whole fan-out
         due = plan(now, states, force, await out_of_office(runtime, client))
+    if nudges_of is not None:
+        due = _to_reps_of(due, states, nudges_of)
     if dry_run:
         return due, Report()
     if due.out_of_office:
@@ -57,6 +66,16 @@ async def run_due(
             await ledger.mark_out_of_office(session, team_id, due.out_of_office, now)
     report = await Sender(runtime, client, stopping).deliver(team_id, due)
     return due, report
+
+
+def _to_reps_of(due: Plan, states: Sequence[TeamState], team: Team) -> Plan:
+    """Only what goes to ``team``'s reps (``huddle nudge --team``)."""
+    reps = {rep.user_id for state in states if state.team == team for rep in state.reps}
+    return Plan(
+        [send for send in due.sends if send.to in reps],
+        [(key, why) for key, why in due.skipped if key.recipient in reps],
+        [key for key in due.out_of_office if key.recipient in reps],
+    )
 
 
 async def summary_chart(runtime: Runtime, team: Team, week: date) -> SummaryChart:

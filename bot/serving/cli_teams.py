@@ -39,7 +39,15 @@ class CliError(Exception):
 @asynccontextmanager
 async def workspace(settings: Settings, clock: Clock) -> AsyncIterator[Huddle]:
     """The server's own start-up (schema, ``auth.test`` for the workspace, the first
-    team, the rosters), so a command sees the teams exactly as the tick does."""
+    team, the rosters), so a command sees the teams exactly as the tick does. It needs
+    the one workspace of ``SLACK_BOT_TOKEN``: with OAuth installs the scheduler and
+    Slack itself serve every workspace, and this says so instead of doing nothing."""
+    if settings.oauth is not None:
+        raise CliError(
+            "this command runs on one workspace, with SLACK_BOT_TOKEN; with OAuth installs"
+            " (SLACK_CLIENT_ID) use Slack (/huddle …) or let the scheduler run the jobs",
+            2,
+        )
     try:
         huddle = await prepare(settings, clock)
     except aiohttp.ClientError as error:

@@ -98,7 +98,16 @@ async def sync_roster(runtime: Runtime, client: AsyncWebClient, team_id: str) ->
     reps the channels hold by the channel rule (humans who manage no team; a person
     on two teams counts twice; ``/huddle rep add|remove`` choices aside)."""
     teams = list(await runtime.teams(team_id))
-    members = {team.ref: await channel_members(client, team.channel) for team in teams}
+    members: dict[int, set[str]] = {}
+    for team in teams:
+        try:
+            members[team.ref] = await channel_members(client, team.channel)
+        except SlackApiError as error:  # e.g. Huddle was removed from a private channel
+            log.warning(
+                "members of %s not read (%s); that team's roster stays as it was",
+                team.channel,
+                error.response.get("error"),
+            )
     now = runtime.now()
     people = [
         person_from_slack(team_id, u, now=now) async for u in _pages(client.users_list, "members")

@@ -72,13 +72,16 @@ async def create_team(
     settings: TeamSettings,
     goals: Mapping[str, int],
     created: Callable[[], Awaitable[object]] | None = None,
+    *,
+    roster: bool = True,
 ) -> Setup:
     """Make ``channel`` a team of ``workspace`` with ``manager_id`` its first manager,
     these settings, the built-in activities and the team goals ``goals`` (activity key
     to weekly target), and load its roster from the channel's members. Nothing is
     written when the channel is a team already or Huddle is not a member of it.
     ``created`` runs as soon as the team exists, before the roster is read (the setup
-    modal answers Slack there, which allows it 3 seconds)."""
+    modal answers Slack there, which allows it 3 seconds); ``roster`` False leaves the
+    roster to the caller (``/huddle setup`` reads it after its reply)."""
     existing = (await runtime.teams(workspace)).by_channel(channel)
     if existing is not None:
         return Setup(Outcome.ALREADY, existing)
@@ -112,8 +115,15 @@ async def create_team(
         return Setup(Outcome.ALREADY, made) if made else Setup(Outcome.NOT_IN_CHANNEL)
     if created is not None:
         await created()
+    if roster:
+        await load_roster(runtime, client, workspace)
+    return Setup(Outcome.CREATED, made)
+
+
+async def load_roster(runtime: Runtime, client: AsyncWebClient, workspace: str) -> None:
+    """A new team's roster: a full sync (a big workspace takes longer than Slack waits
+    for an answer, so it runs after the reply)."""
     try:
         await sync_roster(runtime, client, workspace)
     except _SLACK_ERRORS as error:  # the scheduler's roster sync fills it in later
-        log.warning("reading the members of %s failed: %r", channel, error)
-    return Setup(Outcome.CREATED, made)
+        log.warning("reading the rosters of %s failed: %r", workspace, error)

@@ -135,11 +135,12 @@ async def load_states(
     periods = [iso_week(first + timedelta(weeks=i)) for i in range((last - first).days // 7 + 1)]
     periods += sorted({runtime.today(None, t.settings.timezone).isoformat() for t in chosen})
     async with runtime.sessions() as session:
-        seats = await memberships.of_workspace(session, team_id)
-        people = {
-            p.user_id: p for p in await queries.people(session, team_id, {s.user_id for s in seats})
-        }
-        weeks = await queries.load_weeks(session, team_id, None, first, last)
+        seats = await memberships.of_workspace(session, team_id, only.ref if only else None)
+        users = {s.user_id for s in seats}
+        people = {p.user_id: p for p in await queries.people(session, team_id, users)}
+        weeks = await queries.load_weeks(
+            session, team_id, users if only is not None else None, first, last
+        )
         rows = await ledger.load(session, team_id, periods)
     by_team: dict[int, list[Membership]] = defaultdict(list)  # each team reads only its own
     for seat in seats:

@@ -3,8 +3,9 @@ belong to a team; a check-in's line is kept per channel
 
 The one team of one-team Huddle becomes each workspace's first team. It has no
 channel yet: start-up gives it ``HUDDLE_CHANNEL`` (``storage.teams.ensure_first_team``).
-Every row is kept: the roster and managers become memberships (judged from when Huddle
-first knew them, as before), goals and activities move to the team, and the ledger's
+Every row is kept: the roster, the managers and everyone with a check-in become
+memberships (judged from when Huddle first knew them, as before; their history stays in
+the team's export), goals and activities move to the team, and the ledger's
 digest rows take the team into their recipient so no digest goes out twice.
 
 Revision ID: 0004
@@ -103,9 +104,12 @@ def upgrade() -> None:
         "INSERT INTO membership"
         " (team_ref, user_id, team_id, in_channel, is_manager, on_roster, joined_at, updated_at)"
         " SELECT team.id, person.user_id, person.team_id, person.in_channel, person.is_manager,"
-        " NULL, CASE WHEN person.in_channel THEN person.first_seen END, person.updated_at"
+        " NULL, CASE WHEN person.in_channel OR EXISTS (SELECT 1 FROM checkin c"
+        " WHERE c.team_id = person.team_id AND c.user_id = person.user_id)"
+        " THEN person.first_seen END, person.updated_at"
         " FROM person JOIN team ON team.team_id = person.team_id"
-        " WHERE person.in_channel OR person.is_manager"
+        " WHERE person.in_channel OR person.is_manager OR EXISTS (SELECT 1 FROM checkin c"
+        " WHERE c.team_id = person.team_id AND c.user_id = person.user_id)"
     )
     order = " ".join(f"WHEN '{key}' THEN {n}" for key, n in BUILT_IN_ORDER.items())
     op.execute(
