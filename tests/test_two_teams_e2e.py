@@ -13,7 +13,11 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from bot.scheduled.jobs import run_due
+from bot.scheduled.planner import Force
 from bot.standin import UserReply
+from bot.team.roster import sync_roster
+from storage.ledger import NUDGE
 from tests.conftest import CHANNEL, MANAGER, TEAM_TZ, Running, settle
 
 NY = ZoneInfo(TEAM_TZ)
@@ -116,4 +120,51 @@ async def test_a_settings_change_is_picked_up_by_the_next_tick(running: Running)
     assert "6 meetings to go" in dana.all_text
     assert running.slack.dms_to("UALICE") == []  # the first team still nudges on Thursday
     [bob] = running.slack.dms_to("UBOB")  # Bob's one nudge lists both his teams
+    assert f"<#{CHANNEL}>" in bob.all_text and f"<#{WEST}>" in bob.all_text
+
+
+async def test_a_channel_huddle_was_removed_from_leaves_the_other_rosters_current(
+    running: Running,
+) -> None:
+    running.slack.add_user(DANA, "Dana", tz=TEAM_TZ)
+    running.slack.add_channel("GPRIVATE", members=[MANAGER, DANA], is_private=True)
+    running.clock.set(MONDAY)
+    await say(running, MANAGER, "/huddle", "setup", "GPRIVATE")
+    await settle()
+    running.slack.remove_member("GPRIVATE", running.slack.bot_user_id)  # Huddle removed
+    running.slack.add_member(CHANNEL, "UOUTSIDER")  # a join Huddle missed the event of
+    huddle = running.huddle
+    await sync_roster(huddle.runtime, huddle.app.client, huddle.team_id)
+    board = await say(running, MANAGER, "/huddle", "board", CHANNEL)
+    assert "Olive" in board.all_text  # the first team's roster was read all the same
+    private = await say(running, MANAGER, "/huddle", "board", "GPRIVATE")
+    assert "Dana" in private.all_text  # and the unreadable one kept what it had
+
+
+async def test_a_manager_marks_away_only_their_own_teams_people(running: Running) -> None:
+    await two_teams(running)
+    running.slack.add_user("UWENDY", "Wendy", tz=TEAM_TZ)
+    running.slack.add_member(WEST, "UWENDY")
+    await say(running, MANAGER, "/huddle", "manager add <@UWENDY|wendy>", WEST)
+    refused = await say(running, "UWENDY", "/huddle", "away <@UCARA|cara> 2026-11-25", WEST)
+    assert "isn't in" in refused.all_text and "Nothing was changed" in refused.all_text
+    allowed = await say(running, "UWENDY", "/huddle", "away <@UDANA|dana> 2026-11-25", WEST)
+    assert "Nothing was changed" not in allowed.all_text
+
+
+async def test_huddle_nudge_for_one_team_lists_the_reps_other_teams_too(
+    running: Running,
+) -> None:
+    await two_teams(running)
+    running.clock.set(THURSDAY_3PM)
+    huddle = running.huddle
+    due, _ = await run_due(
+        huddle.runtime,
+        huddle.app.client,
+        huddle.team_id,
+        force=Force(frozenset({NUDGE}), MONDAY.date()),
+        only=(await huddle.runtime.teams(huddle.team_id)).by_channel(WEST),
+    )
+    assert {send.to for send in due.sends} == {"UBOB", DANA}  # only that team's reps
+    [bob] = running.slack.dms_to("UBOB")
     assert f"<#{CHANNEL}>" in bob.all_text and f"<#{WEST}>" in bob.all_text

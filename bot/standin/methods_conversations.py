@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.standin.arguments import ApiError, Args, opt_str, req_str, truthy, ts_micros
-from bot.standin.records import Message
+from bot.standin.records import Channel, Message
 from bot.standin.workspace import Workspace
 
 
@@ -35,12 +35,15 @@ class ConversationsMethods(Workspace):
             out.update(no_op=True, already_open=True)
         return out
 
-    def _conversations_info(self, args: Args, at: float) -> Args:
+    def _visible_channel(self, args: Args) -> Channel:
         """Like Slack: a private channel the bot is not in does not exist for it."""
         channel = self._resolve_channel(req_str(args, "channel", "channel_not_found"))
         if channel.is_private and self.bot_user_id not in channel.members:
             raise ApiError("channel_not_found")
-        return {"channel": channel.to_slack(self.bot_user_id)}
+        return channel
+
+    def _conversations_info(self, args: Args, at: float) -> Args:
+        return {"channel": self._visible_channel(args).to_slack(self.bot_user_id)}
 
     def _conversations_join(self, args: Args, at: float) -> Args:
         channel = self._resolve_channel(req_str(args, "channel", "channel_not_found"))
@@ -57,7 +60,7 @@ class ConversationsMethods(Workspace):
         return out
 
     def _conversations_members(self, args: Args, at: float) -> Args:
-        channel = self._resolve_channel(req_str(args, "channel", "channel_not_found"))
+        channel = self._visible_channel(args)
         page, next_cursor = self._page(channel.members, args, "member", 100)
         return {"members": page, "response_metadata": {"next_cursor": next_cursor}}
 
