@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -74,10 +75,11 @@ def announce(
     for seat in teams.counting(logged.activity.key):
         team = seat[0]
         zone = team.settings.timezone
-        line = messages.announcement(
+        named = replace(logged, activity=team.known(logged.activity.key) or logged.activity)
+        line = messages.announcement(  # in the team's own words for the activity
             person.display_name,
-            logged,
-            outcome.progress(seat, logged),
+            named,
+            outcome.progress(seat, named),
             runtime.today(person.timezone, zone),
             week_start(runtime.today(None, zone)),
         )

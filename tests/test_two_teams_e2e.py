@@ -168,3 +168,13 @@ async def test_huddle_nudge_for_one_team_lists_the_reps_other_teams_too(
     assert {send.to for send in due.sends} == {"UBOB", DANA}  # only that team's reps
     [bob] = running.slack.dms_to("UBOB")
     assert f"<#{CHANNEL}>" in bob.all_text and f"<#{WEST}>" in bob.all_text
+
+
+async def test_each_channel_names_a_shared_activity_in_its_own_words(running: Running) -> None:
+    await two_teams(running)  # the west team counts "demos"
+    await say(running, MANAGER, "/huddle", 'activity add demo "product demo"', CHANNEL)
+    await say(running, "UBOB", "/log", "demo 1", CHANNEL)
+    await settle()
+    [first] = [m for m in running.slack.messages_in(CHANNEL) if "Bob" in m.all_text]
+    [west] = [m for m in running.slack.messages_in(WEST) if "Bob" in m.all_text]
+    assert "1 product demo" in first.all_text and "1 demo " in west.all_text
