@@ -226,7 +226,7 @@ async def test_team_add_refusals_change_nothing(slack: SlackWebAPIStandIn, run_c
     refusals = [
         (("--channel", CHANNEL, "--manager", NIA), 2, f"{CHANNEL} is already a team; nothing"),
         (("--channel", SECOND, "--manager", NIA), 2, f"Huddle is not a member of {SECOND}"),
-        (("--channel", "CNOWHERE", "--manager", NIA), 1, "Slack can't see CNOWHERE"),
+        (("--channel", "CNOWHERE", "--manager", NIA), 2, "Huddle is not a member of CNOWHERE"),
         (("--channel", "#sales", "--manager", NIA), 2, "'#sales' is not a channel ID"),
         (
             ("--channel", SECOND, "--timezone", "Mars/Olympus", "--manager", NIA),

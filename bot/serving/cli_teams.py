@@ -13,18 +13,15 @@ from contextlib import asynccontextmanager
 import aiohttp
 from slack_sdk.errors import SlackApiError
 
-from bot.domain.activities import BUILT_IN
 from bot.domain.settings import Settings
 from bot.domain.team import Team, Teams
 from bot.domain.team_settings import parse_setting, setting_text, with_setting
 from bot.domain.weeks import Clock, week_start
 from bot.serving.server import Huddle, prepare
 from bot.team.roster import sync_roster
-from bot.team.setup import setting_texts
+from bot.team.setup import Outcome, create_team
 from bot.team.state import load_states
-from storage import teams as stored_teams
 
-CLI_CREATOR = "cli"
 """``created_by`` of a team added on the command line without ``--manager``."""
 
 
@@ -108,14 +105,15 @@ async def team_list(huddle: Huddle) -> str:
     return "\n".join(lines)
 
 
-async def team_add(huddle: Huddle, channel: str, timezone: str | None, manager: str | None) -> str:
-    """Make ``channel`` a team with the ``HUDDLE_*`` defaults (``timezone`` read exactly
-    as ``HUDDLE_TIMEZONE`` is), ``manager`` as its first manager; its roster is the
-    channel's members. Every check comes before the one write."""
+async def team_add(huddle: Huddle, channel: str, timezone: str | None, manager: str) -> str:
+    """Make ``channel`` a team exactly as ``/huddle setup`` does (``create_team``), with
+    the ``HUDDLE_*`` defaults (``timezone`` read exactly as ``HUDDLE_TIMEZONE`` is) and
+    ``manager`` as its first manager; its roster is the channel's members. Every check
+    comes before the one write."""
     runtime = huddle.runtime
     if not channel.startswith(("C", "G")):
         raise CliError(f"--channel {channel!r} is not a channel ID (they start with C or G)")
-    if manager is not None and not manager.startswith(("U", "W")):
+    if not manager.startswith(("U", "W")):
         raise CliError(f"--manager {manager!r} is not a user ID (they start with U or W)")
     defaults = runtime.team_defaults
     if timezone is not None:
@@ -123,42 +121,30 @@ async def team_add(huddle: Huddle, channel: str, timezone: str | None, manager: 
             defaults = with_setting(defaults, "timezone", parse_setting("timezone", timezone))
         except ValueError as problem:
             raise CliError(f"--timezone: {problem}") from None
-    existing = await runtime.teams(huddle.team_id)
-    if existing.by_channel(channel) is not None:
+    client = huddle.app.client
+    done = await create_team(
+        runtime,
+        client,
+        huddle.team_id,
+        channel,
+        manager,
+        defaults,
+        runtime.settings.goals,
+        roster=False,
+    )
+    if done.outcome is Outcome.ALREADY:
         raise CliError(f"{channel} is already a team; nothing was changed (huddle team list)")
-    await _check_bot_is_in(huddle, channel)
-    async with runtime.sessions.begin() as session:
-        ref = await stored_teams.create(
-            session,
-            huddle.team_id,
-            channel,
-            setting_texts(defaults),
-            BUILT_IN,
-            runtime.settings.goals,
-            manager or CLI_CREATOR,
-            runtime.now(),
+    if done.outcome is Outcome.NOT_IN_CHANNEL:
+        raise CliError(
+            f"Huddle is not a member of {channel} (or Slack can't see it): invite Huddle"
+            f" first (/invite @Huddle in {channel}); nothing was changed"
         )
-    runtime.forget_teams(huddle.team_id)
-    if ref is None:  # made a moment ago, by /huddle setup or another terminal
-        raise CliError(f"{channel} is already a team; nothing was changed (huddle team list)")
+    if done.outcome is Outcome.NO_ANSWER:
+        raise CliError("Slack didn't answer, so nothing was changed; try again", 1)
     made = f"{channel} is a team now."
     try:
-        await sync_roster(runtime, huddle.app.client, huddle.team_id)
+        await sync_roster(runtime, client, huddle.team_id)
     except (SlackApiError, aiohttp.ClientError) as error:
         reason = error.response.get("error") if isinstance(error, SlackApiError) else "no answer"
         made += f" Its members could not be read yet ({reason}); the server reads them daily."
     return f"{made}\n{await team_list(huddle)}"
-
-
-async def _check_bot_is_in(huddle: Huddle, channel: str) -> None:
-    """Huddle posts the board and summary there: it must be a member."""
-    invite = f"invite Huddle first (/invite @Huddle in {channel}); nothing was changed"
-    try:
-        info = await huddle.app.client.conversations_info(channel=channel)
-    except SlackApiError as error:
-        reason = error.response.get("error")
-        raise CliError(f"Slack can't see {channel} ({reason}): {invite}", 1) from None
-    except aiohttp.ClientError as error:
-        raise CliError(f"Slack can't be reached ({type(error).__name__})", 1) from None
-    if not info["channel"].get("is_member"):
-        raise CliError(f"Huddle is not a member of {channel}: {invite}")
