@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.domain.goals import TEAM_DEFAULT, GoalRow
+from bot.domain.windows import NO_HOLIDAYS
 from bot.scheduled.planner import plan, weeks_to_load
 from storage.queries import WeeksData
 from tests.teams import TEAM_REF
@@ -64,7 +65,7 @@ def test_plans_from_the_loaded_weeks_equal_plans_from_every_week(team_zone: str)
     now = datetime(2026, 11, 22, 0, 0, tzinfo=UTC)
     checked = 0
     while now < datetime(2026, 12, 6, 0, 0, tzinfo=UTC):
-        first, last = weeks_to_load(now, [config.team_defaults])
+        first, last = weeks_to_load(now, [(config.team_defaults, NO_HOLIDAYS)])
         everything = plan(now, [state(ZONES.items(), full, config)])
         loaded = plan(now, [state(ZONES.items(), only(full, first, last), config)])
         assert [(s.key, s.message) for s in loaded.sends] == [
@@ -86,7 +87,7 @@ def test_a_nudge_that_opens_in_the_teams_next_week_counts_that_weeks_check_ins()
     full.goals[TEAM_REF] = [GoalRow("meeting", TEAM_DEFAULT, date(2000, 1, 3), 6)]
     for minute in (0, 30):  # from the very minute it opens
         now = datetime(2026, 11, 30, 1, minute, tzinfo=ZoneInfo("Pacific/Kiritimati"))
-        first, last = weeks_to_load(now, [config.team_defaults])
+        first, last = weeks_to_load(now, [(config.team_defaults, NO_HOLIDAYS)])
         team = state([("UKIRITIMATI", "Pacific/Kiritimati")], only(full, first, last), config)
         [nudge] = plan(now, [team]).sends
         assert "2 meetings to go (4 of 6)" in nudge.message["text"], now

@@ -15,6 +15,7 @@ from bot.domain.activities import BUILT_IN
 from bot.domain.settings import load_settings
 from bot.domain.team import Team
 from bot.domain.weeks import week_start
+from bot.domain.windows import NO_HOLIDAYS
 from bot.live.board import BoardKeeper
 from bot.runtime import Runtime
 from bot.runtime.slack_client import keep_connections, web_client
@@ -164,7 +165,9 @@ async def per_size(runtime: Runtime, job: Job) -> list[int]:
 
 
 async def test_planner_load_is_a_fixed_number_of_statements(runtime: Runtime) -> None:
-    first, last = weeks_to_load(FRIDAY_SUMMARY, [runtime.team_defaults])  # the widest load
+    first, last = weeks_to_load(
+        FRIDAY_SUMMARY, [(runtime.team_defaults, NO_HOLIDAYS)]
+    )  # the widest load
 
     async def load(team_id: str) -> None:
         state = await load_state(runtime, await first_team(runtime, team_id), first, last)

@@ -77,11 +77,6 @@ class RepWeek:
         return WORKDAYS - self.holidays - self.before_joining - self.workdays_present
 
     @property
-    def all_holidays(self) -> bool:
-        """Every workday of the week was a team holiday: nothing is asked of anyone."""
-        return self.holidays == WORKDAYS
-
-    @property
     def has_goals(self) -> bool:
         return any(p.asks for p in self.progress)
 

@@ -22,7 +22,6 @@ from bot.domain.goals import PATTERN_WEEKS, GoalBook
 from bot.domain.team_calendar import MAX_SUMMARY_DELAY, TeamCalendar
 from bot.domain.weeks import iso_week, local_date, week_start
 from bot.domain.windows import (
-    NO_HOLIDAYS,
     Timetable,
     Window,
     at,
@@ -129,13 +128,11 @@ class Plan:
 
 
 def weeks_to_load(
-    now: datetime, timetables: Iterable[Timetable | tuple[Timetable, TeamCalendar]]
+    now: datetime, timetables: Iterable[tuple[Timetable, TeamCalendar]]
 ) -> tuple[date, date]:
-    """First and last Monday whose data a plan of these teams at ``now`` needs (a team's
-    timetable, with its calendar when it keeps holidays)."""
-    spans = [
-        _weeks_to_load(now, *(t if isinstance(t, tuple) else (t, NO_HOLIDAYS))) for t in timetables
-    ]
+    """First and last Monday whose data a plan of these teams at ``now`` needs (each
+    team's timetable and calendar)."""
+    spans = [_weeks_to_load(now, timetable, calendar) for timetable, calendar in timetables]
     if not spans:
         return (week_start(now.date()),) * 2
     return min(first for first, _ in spans), max(last for _, last in spans)
